@@ -1,0 +1,46 @@
+//! One file per command group.
+
+pub mod demo;
+pub mod reference;
+pub mod serve;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use banshitong_core::{Client, ClientConfig};
+
+use crate::secrets::{self, SecretStoreChoice};
+
+/// The global options every client command shares.
+pub struct Session {
+    pub api: String,
+    pub data: Option<PathBuf>,
+    pub secret_store: SecretStoreChoice,
+    pub json: bool,
+}
+
+impl Session {
+    /// Builds a core client from the options, telling the user (on stderr)
+    /// which secret store holds their keys and whether it lasts.
+    pub fn client(&self) -> anyhow::Result<Client> {
+        let data_dir = match &self.data {
+            Some(dir) => dir.clone(),
+            None => default_data_dir()?,
+        };
+        let store = secrets::open(self.secret_store)?;
+        if !self.json {
+            eprintln!("secret store: {}", store.describe());
+        }
+        Client::new(ClientConfig::new(&self.api, data_dir), store)
+            .context("cannot set up the client")
+    }
+}
+
+/// `$XDG_DATA_HOME/banshitong`, else `~/.local/share/banshitong`.
+fn default_data_dir() -> anyhow::Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir).join("banshitong"));
+    }
+    let home = std::env::var_os("HOME").context("set --data (no HOME to put data under)")?;
+    Ok(PathBuf::from(home).join(".local/share/banshitong"))
+}

@@ -1,0 +1,90 @@
+//! `bst`: the headless Banshitong client, and the reference server's launcher.
+
+mod commands;
+mod output;
+mod secrets;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "bst",
+    version,
+    about = "Banshitong (一部手机办事通) headless client"
+)]
+struct Cli {
+    /// The platform's base URL (http:// only for loopback hosts).
+    #[arg(
+        long,
+        global = true,
+        env = "BST_API",
+        default_value = "http://127.0.0.1:8765"
+    )]
+    api: String,
+
+    /// Where the client keeps its databases.
+    #[arg(long, global = true, env = "BST_DATA")]
+    data: Option<PathBuf>,
+
+    /// Where secrets (database keys, tokens) are kept: the OS keystore, or memory only.
+    #[arg(long, global = true, env = "BST_SECRET_STORE", value_enum, default_value_t = secrets::SecretStoreChoice::Keyring)]
+    secret_store: secrets::SecretStoreChoice,
+
+    /// Print machine-readable JSON instead of text (read commands).
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the reference platform server.
+    Serve(commands::serve::ServeArgs),
+    /// Run the whole citizen journey against an embedded reference server.
+    Demo,
+    /// Ask the platform whether it is up.
+    Health,
+    /// List Yunnan's administrative divisions (cached for offline use).
+    Regions(commands::reference::RegionsArgs),
+    /// List the departments that handle service items (cached for offline use).
+    Departments(commands::reference::DepartmentsArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let session = commands::Session {
+        api: cli.api,
+        data: cli.data,
+        secret_store: cli.secret_store,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Serve(args) => commands::serve::run(args).await,
+        Command::Demo => commands::demo::run().await,
+        Command::Health => commands::reference::health(&session).await,
+        Command::Regions(args) => commands::reference::regions(&session, args).await,
+        Command::Departments(args) => commands::reference::departments(&session, args).await,
+    }
+}

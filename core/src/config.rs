@@ -1,0 +1,33 @@
+//! How a `Client` is set up by its host app.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::http::RetryPolicy;
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// The platform's base URL, e.g. `https://ynbst.example.cn`. Plain
+    /// http:// is accepted only for loopback hosts.
+    pub api_base_url: String,
+    /// Where the core keeps its databases; the app's private files folder.
+    pub data_dir: PathBuf,
+    /// The longest one HTTP request may take, body included.
+    pub request_timeout: Duration,
+    /// The longest a TCP/TLS connection may take to set up.
+    pub connect_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    /// A configuration with the defaults a phone app wants.
+    pub fn new(api_base_url: impl Into<String>, data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            api_base_url: api_base_url.into(),
+            data_dir: data_dir.into(),
+            request_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! The one HTTP client of the core: base URL policy, timeouts, JSON,
+//! problem+json errors and retries. Every domain goes through `HttpClient`.
+
+mod client;
+mod endpoint;
+mod problem;
+mod retry;
+
+pub use client::HttpClient;
+pub use endpoint::Endpoint;
+pub use problem::Problem;
+pub use retry::RetryPolicy;

@@ -1,0 +1,20 @@
+//! banshitong-core: every rule of the Banshitong government-services app.
+//!
+//! The app holds one [`Client`], built from a [`ClientConfig`] and the
+//! host's [`platform::SecretStore`]. Domains hang off it (`client.catalog()`,
+//! ...). Nothing here knows about FFI or UI; the bindings crate exposes it to
+//! Kotlin and Swift, and `bst` drives it from the command line.
+
+pub mod catalog;
+mod client;
+mod config;
+mod error;
+pub mod http;
+pub mod platform;
+pub mod preferences;
+pub mod store;
+mod time_util;
+
+pub use client::{Client, Health};
+pub use config::ClientConfig;
+pub use error::{Error, Result};

@@ -1,0 +1,87 @@
+//! Shared test setup: a real reference server on a loopback port, and a
+//! client with its own temporary data folder.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use banshitong_core::http::RetryPolicy;
+use banshitong_core::platform::{MemorySecretStore, SecretStore};
+use banshitong_core::{Client, ClientConfig};
+use banshitong_server::TestServer;
+use tempfile::TempDir;
+
+pub async fn dev_server() -> TestServer {
+    TestServer::start_in_temp_dir(true)
+        .await
+        .expect("reference server starts")
+}
+
+/// Fast retries so tests don't wait for production back-off.
+pub fn quick_retries(max_attempts: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_attempts,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(100),
+        max_retry_after: Duration::from_secs(5),
+    }
+}
+
+pub struct TestClient {
+    pub client: Client,
+    pub secrets: Arc<MemorySecretStore>,
+    pub dir: TempDir,
+}
+
+pub fn client_for(base_url: &str) -> TestClient {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemorySecretStore::new());
+    let client = client_in(base_url, &dir, secrets.clone());
+    TestClient {
+        client,
+        secrets,
+        dir,
+    }
+}
+
+pub fn client_in(base_url: &str, dir: &TempDir, secrets: Arc<dyn SecretStore>) -> Client {
+    let mut config = ClientConfig::new(base_url, dir.path());
+    config.retry = quick_retries(3);
+    Client::new(config, secrets).expect("client builds")
+}
+
+/// Makes the next `count` requests under `path_prefix` answer `status`.
+pub async fn inject_fault(
+    server: &TestServer,
+    path_prefix: &str,
+    status: u16,
+    count: u32,
+    retry_after_secs: Option<u64>,
+) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/dev/faults", server.base_url()))
+        .json(&serde_json::json!({
+            "path_prefix": path_prefix,
+            "status": status,
+            "count": count,
+            "retry_after_secs": retry_after_secs,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "fault injection accepted");
+}
+
+/// How many requests the server has seen under `path_prefix`.
+pub async fn requests_seen(server: &TestServer, path_prefix: &str) -> u64 {
+    let body: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/dev/requests", server.base_url()))
+        .query(&[("path_prefix", path_prefix)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["count"].as_u64().unwrap()
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test suite of the project and prints one summary line per suite.
+# Exits non-zero when any suite fails. Toolchains the suites need (Kotlin,
+# Swift) are installed on first use and cached outside the clone.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+declare -a summary=()
+failed=0
+
+run_suite() {
+    local name=$1
+    shift
+    local started=$SECONDS
+    echo "==> $name" >&2
+    if "$@"; then
+        summary+=("$name: passed in $((SECONDS - started)) s")
+    else
+        summary+=("$name: FAILED after $((SECONDS - started)) s")
+        failed=1
+    fi
+}
+
+rust_suite() {
+    cargo fmt --all --check &&
+        cargo clippy --workspace --all-targets --locked -- -D warnings &&
+        cargo test --workspace --locked
+}
+
+run_suite "rust" rust_suite
+
+echo
+echo "== summary =="
+printf '%s\n' "${summary[@]}"
+exit $failed

@@ -1,0 +1,49 @@
+//! Assembles one server: open the state, fold the route table into a router,
+//! wrap it in the middleware stack.
+
+use axum::Router;
+use axum::http::{Method, Uri};
+
+use crate::problem::{Problem, ProblemKind};
+use crate::state::AppState;
+use crate::{ServerConfig, dev, middleware, routes};
+
+/// Opens the database under `config.data_dir` and builds the router.
+pub(crate) async fn build(config: &ServerConfig) -> anyhow::Result<Router> {
+    let state = AppState::open(config).await?;
+    Ok(router(state, config.dev))
+}
+
+fn router(state: AppState, dev: bool) -> Router {
+    let router = routes::fold(routes::api_routes(dev)).fallback(no_route);
+
+    // `Router::layer` wraps the routes and the fallback; the layer added last
+    // runs first. Requests are counted before faults are injected so a test
+    // sees every attempt its client made, including the failed ones.
+    let router = if dev {
+        router
+            .layer(axum::middleware::from_fn_with_state(
+                state.dev.faults.clone(),
+                dev::faults::inject,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                state.dev.requests.clone(),
+                dev::request_log::record,
+            ))
+    } else {
+        router
+    };
+
+    router
+        .layer(middleware::catch_panic::layer())
+        .layer(axum::middleware::from_fn(middleware::access_log::log))
+        .with_state(state)
+}
+
+/// The router's fallback: no route has this path.
+async fn no_route(method: Method, uri: Uri) -> Problem {
+    Problem::new(
+        ProblemKind::NotFound,
+        format!("No route for {method} {}.", uri.path()),
+    )
+}

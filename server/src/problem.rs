@@ -1,0 +1,216 @@
+//! Errors as RFC 9457 problem details (`application/problem+json`).
+//!
+//! Clients branch on `type`, never on `title` or `detail`, so each kind has a
+//! stable type URI. `request_id` lets a user's report be matched to the log.
+
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::middleware::request_id;
+
+pub(crate) const CONTENT_TYPE: &str = "application/problem+json";
+const TYPE_BASE: &str = "https://banshitong.example/problems/";
+
+/// The kinds of problem the server reports; each maps to one status and one
+/// type URI slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ProblemKind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    Gone,
+    PreconditionFailed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    UnprocessableContent,
+    TooManyRequests,
+    Internal,
+    BadGateway,
+    ServiceUnavailable,
+    GatewayTimeout,
+}
+
+impl ProblemKind {
+    const ALL: [ProblemKind; 16] = [
+        ProblemKind::BadRequest,
+        ProblemKind::Unauthorized,
+        ProblemKind::Forbidden,
+        ProblemKind::NotFound,
+        ProblemKind::MethodNotAllowed,
+        ProblemKind::Conflict,
+        ProblemKind::Gone,
+        ProblemKind::PreconditionFailed,
+        ProblemKind::PayloadTooLarge,
+        ProblemKind::UnsupportedMediaType,
+        ProblemKind::UnprocessableContent,
+        ProblemKind::TooManyRequests,
+        ProblemKind::Internal,
+        ProblemKind::BadGateway,
+        ProblemKind::ServiceUnavailable,
+        ProblemKind::GatewayTimeout,
+    ];
+
+    /// The kind reported with `status`, if the server knows one; used where
+    /// the status comes from outside (an injected fault).
+    pub(crate) fn from_status(status: u16) -> Option<ProblemKind> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.status().as_u16() == status)
+    }
+
+    pub(crate) fn status(self) -> StatusCode {
+        match self {
+            ProblemKind::BadRequest => StatusCode::BAD_REQUEST,
+            ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ProblemKind::Forbidden => StatusCode::FORBIDDEN,
+            ProblemKind::NotFound => StatusCode::NOT_FOUND,
+            ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ProblemKind::Conflict => StatusCode::CONFLICT,
+            ProblemKind::Gone => StatusCode::GONE,
+            ProblemKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ProblemKind::UnprocessableContent => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ProblemKind::BadGateway => StatusCode::BAD_GATEWAY,
+            ProblemKind::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ProblemKind::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
+        }
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            ProblemKind::BadRequest => "bad-request",
+            ProblemKind::Unauthorized => "unauthorized",
+            ProblemKind::Forbidden => "forbidden",
+            ProblemKind::NotFound => "not-found",
+            ProblemKind::MethodNotAllowed => "method-not-allowed",
+            ProblemKind::Conflict => "conflict",
+            ProblemKind::Gone => "gone",
+            ProblemKind::PreconditionFailed => "precondition-failed",
+            ProblemKind::PayloadTooLarge => "payload-too-large",
+            ProblemKind::UnsupportedMediaType => "unsupported-media-type",
+            ProblemKind::UnprocessableContent => "unprocessable-content",
+            ProblemKind::TooManyRequests => "too-many-requests",
+            ProblemKind::Internal => "internal",
+            ProblemKind::BadGateway => "bad-gateway",
+            ProblemKind::ServiceUnavailable => "service-unavailable",
+            ProblemKind::GatewayTimeout => "gateway-timeout",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            ProblemKind::BadRequest => "Bad request",
+            ProblemKind::Unauthorized => "Unauthorized",
+            ProblemKind::Forbidden => "Forbidden",
+            ProblemKind::NotFound => "Not found",
+            ProblemKind::MethodNotAllowed => "Method not allowed",
+            ProblemKind::Conflict => "Conflict",
+            ProblemKind::Gone => "Gone",
+            ProblemKind::PreconditionFailed => "Precondition failed",
+            ProblemKind::PayloadTooLarge => "Payload too large",
+            ProblemKind::UnsupportedMediaType => "Unsupported media type",
+            ProblemKind::UnprocessableContent => "Unprocessable content",
+            ProblemKind::TooManyRequests => "Too many requests",
+            ProblemKind::Internal => "Internal server error",
+            ProblemKind::BadGateway => "Bad gateway",
+            ProblemKind::ServiceUnavailable => "Service unavailable",
+            ProblemKind::GatewayTimeout => "Gateway timeout",
+        }
+    }
+}
+
+/// An error answer. Handlers return it; it renders itself as problem+json.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    kind: ProblemKind,
+    detail: String,
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl Problem {
+    /// `detail` is shown to whoever called the API: it explains this
+    /// occurrence and never carries personal data or internals.
+    pub(crate) fn new(kind: ProblemKind, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind,
+            detail: detail.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    pub(crate) fn bad_request(detail: impl Into<String>) -> Problem {
+        Problem::new(ProblemKind::BadRequest, detail)
+    }
+
+    /// For failures the caller can't fix; the cause goes to the log only.
+    pub(crate) fn internal() -> Problem {
+        Problem::new(
+            ProblemKind::Internal,
+            "The server failed to handle the request; quote the request_id when reporting it.",
+        )
+    }
+
+    /// Adds a response header, e.g. `Retry-After`.
+    pub(crate) fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Problem {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(rename = "type")]
+    type_uri: String,
+    title: &'static str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = self.kind.status();
+        let body = Body {
+            type_uri: format!("{TYPE_BASE}{}", self.kind.slug()),
+            title: self.kind.title(),
+            status: status.as_u16(),
+            detail: &self.detail,
+            request_id: request_id::current(),
+        };
+        // Serialising plain strings and numbers can't fail; the fallback
+        // keeps that a non-panicking certainty.
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        let mut response = (
+            status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))],
+            bytes,
+        )
+            .into_response();
+        for (name, value) in self.headers {
+            response.headers_mut().insert(name, value);
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_round_trips_through_its_status() {
+        for kind in ProblemKind::ALL {
+            assert_eq!(ProblemKind::from_status(kind.status().as_u16()), Some(kind));
+        }
+        assert_eq!(ProblemKind::from_status(200), None);
+        assert_eq!(ProblemKind::from_status(418), None);
+    }
+}
