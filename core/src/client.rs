@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Catalog, Department, Region};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
+use crate::events::{Connectivity, Subscription};
 use crate::http::{Endpoint, HttpClient};
 use crate::platform::SecretStore;
 use crate::preferences::Preferences;
 use crate::store::{Database, open_catalog_db, open_personal_db};
 
 /// The platform's answer to a health check.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
@@ -45,13 +47,16 @@ impl Client {
             config.connect_timeout,
             config.retry.clone(),
         )?;
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        if config.data_dir.trim().is_empty() {
+            return Err(Error::invalid_input("the data folder is not set"));
+        }
+        std::fs::create_dir_all(config.data_dir_path()).map_err(|e| {
             Error::storage(format!(
                 "cannot create data folder {}: {e}",
-                config.data_dir.display()
+                config.data_dir
             ))
         })?;
-        let catalog_db = open_catalog_db(&config.data_dir)?;
+        let catalog_db = open_catalog_db(&config.data_dir_path())?;
         Ok(Self {
             inner: Arc::new(Inner {
                 catalog: Catalog::new(http.clone(), catalog_db),
@@ -70,6 +75,11 @@ impl Client {
     /// Asks the platform whether it is up.
     pub async fn health(&self) -> Result<Health> {
         self.inner.http.get_json("api/v1/health").await
+    }
+
+    /// Whether the platform could be reached: the current value first, then changes.
+    pub fn watch_connectivity(&self) -> Subscription<Connectivity> {
+        self.inner.http.connectivity().subscribe()
     }
 
     pub fn catalog(&self) -> Catalog {
@@ -97,7 +107,7 @@ impl Client {
         let inner = self.inner.clone();
         let user = user_id.to_owned();
         let db = tokio::task::spawn_blocking(move || {
-            open_personal_db(&inner.config.data_dir, &user, inner.secrets.as_ref())
+            open_personal_db(&inner.config.data_dir_path(), &user, inner.secrets.as_ref())
         })
         .await
         .map_err(|e| Error::storage(format!("opening personal data failed: {e}")))??;

@@ -1,17 +1,18 @@
 //! How a `Client` is set up by its host app.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::http::RetryPolicy;
 
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     /// The platform's base URL, e.g. `https://ynbst.example.cn`. Plain
     /// http:// is accepted only for loopback hosts.
     pub api_base_url: String,
-    /// Where the core keeps its databases; the app's private files folder.
-    pub data_dir: PathBuf,
+    /// Where the core keeps its databases: the app's private files folder.
+    /// A string rather than a PathBuf because it crosses the FFI as one.
+    pub data_dir: String,
     /// The longest one HTTP request may take, body included.
     pub request_timeout: Duration,
     /// The longest a TCP/TLS connection may take to set up.
@@ -21,13 +22,17 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// A configuration with the defaults a phone app wants.
-    pub fn new(api_base_url: impl Into<String>, data_dir: impl Into<PathBuf>) -> Self {
+    pub fn new(api_base_url: impl Into<String>, data_dir: impl AsRef<std::path::Path>) -> Self {
         Self {
             api_base_url: api_base_url.into(),
-            data_dir: data_dir.into(),
+            data_dir: data_dir.as_ref().to_string_lossy().into_owned(),
             request_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
         }
+    }
+
+    pub fn data_dir_path(&self) -> std::path::PathBuf {
+        std::path::PathBuf::from(&self.data_dir)
     }
 }

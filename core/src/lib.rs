@@ -5,10 +5,14 @@
 //! ...). Nothing here knows about FFI or UI; the bindings crate exposes it to
 //! Kotlin and Swift, and `bst` drives it from the command line.
 
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("banshitong_core");
+
 pub mod catalog;
 mod client;
 mod config;
 mod error;
+pub mod events;
 pub mod http;
 pub mod platform;
 pub mod preferences;

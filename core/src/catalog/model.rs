@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// An administrative division (GB/T 2260) with its six-digit code.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Region {
     pub code: String,
@@ -11,6 +12,7 @@ pub struct Region {
     pub level: RegionLevel,
 }
 
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RegionLevel {
@@ -20,6 +22,7 @@ pub enum RegionLevel {
 }
 
 /// A department that handles service items (e.g. 昆明市公安局).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Department {
     pub code: String,
@@ -31,6 +34,7 @@ pub struct Department {
     pub kind: String,
 }
 
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DepartmentLevel {

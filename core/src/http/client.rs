@@ -10,12 +10,14 @@ use super::endpoint::Endpoint;
 use super::problem::{self, Problem};
 use super::retry::{RetryPolicy, parse_retry_after};
 use crate::error::{Error, Result};
+use crate::events::{Connectivity, Watched};
 
 #[derive(Debug, Clone)]
 pub struct HttpClient {
     inner: reqwest::Client,
     endpoint: Endpoint,
     retry: RetryPolicy,
+    connectivity: Watched<Connectivity>,
 }
 
 /// What the platform said when it answered with an error status.
@@ -50,11 +52,17 @@ impl HttpClient {
             inner,
             endpoint,
             retry,
+            connectivity: Watched::new(Connectivity::Unknown),
         })
     }
 
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
+    }
+
+    /// Whether the platform could be reached, as the last request found.
+    pub fn connectivity(&self) -> &Watched<Connectivity> {
+        &self.connectivity
     }
 
     /// GET a JSON document.
@@ -77,7 +85,12 @@ impl HttpClient {
             attempt += 1;
             let request = build(self.inner.request(method.clone(), url.clone()));
             let idempotent = is_idempotent(&method, &request);
-            let failure = match request.send().await {
+            let outcome = request.send().await;
+            self.connectivity.set(match &outcome {
+                Err(e) if e.is_connect() => Connectivity::Offline,
+                _ => Connectivity::Online,
+            });
+            let failure = match outcome {
                 Ok(response)
                     if response.status().is_success() || response.status().is_redirection() =>
                 {

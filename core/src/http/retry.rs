@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use rand::Rng;
 
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included. 1 disables retries.

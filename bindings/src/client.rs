@@ -1,0 +1,97 @@
+//! `BstClient`: the core's `Client` as the apps see it.
+
+use std::sync::Arc;
+
+use banshitong_core::catalog::{Department, Region};
+use banshitong_core::events::Connectivity;
+use banshitong_core::{Client, ClientConfig, Health};
+
+use crate::error::BstError;
+use crate::platform::{ForeignSecretStore, Logger, SecretStore, init_platform};
+use crate::runtime::{guard, run};
+use crate::subscription::{ConnectivityListener, SubscriptionHandle, forward};
+
+#[derive(uniffi::Object)]
+pub struct BstClient {
+    core: Client,
+}
+
+/// The defaults a phone app wants, for `api_base_url` and `data_dir`.
+#[uniffi::export]
+pub fn default_client_config(api_base_url: String, data_dir: String) -> ClientConfig {
+    ClientConfig::new(api_base_url, data_dir)
+}
+
+#[uniffi::export]
+impl BstClient {
+    /// Builds the client. `logger`, when given, receives the core's log
+    /// records (see `init_platform` to choose the filter).
+    #[uniffi::constructor]
+    pub fn new(
+        config: ClientConfig,
+        secret_store: Arc<dyn SecretStore>,
+        logger: Option<Arc<dyn Logger>>,
+    ) -> Result<Arc<Self>, BstError> {
+        if let Some(logger) = logger {
+            init_platform(None, logger)?;
+        }
+        guard(|| {
+            // Entered so that anything the core starts at construction lands on our runtime.
+            let _runtime = crate::runtime::RUNTIME.enter();
+            let core = Client::new(config, Arc::new(ForeignSecretStore(secret_store)))?;
+            Ok(Arc::new(Self { core }))
+        })
+    }
+
+    pub async fn health(&self) -> Result<Health, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(core.health().await?) }).await
+    }
+
+    /// Yunnan's administrative divisions; from the cache when offline.
+    pub async fn regions(&self) -> Result<Vec<Region>, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(core.regions().await?) }).await
+    }
+
+    /// Departments, optionally of one region; from the cache when offline.
+    pub async fn departments(
+        &self,
+        region_code: Option<String>,
+    ) -> Result<Vec<Department>, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(core.departments(region_code).await?) }).await
+    }
+
+    /// A setting of `user_id` on this device, from their encrypted database.
+    pub async fn preference(
+        &self,
+        user_id: String,
+        key: String,
+    ) -> Result<Option<String>, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(core.preferences(&user_id).await?.get(&key).await?) }).await
+    }
+
+    pub async fn set_preference(
+        &self,
+        user_id: String,
+        key: String,
+        value: String,
+    ) -> Result<(), BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(core.preferences(&user_id).await?.set(&key, &value).await?) }).await
+    }
+
+    /// Calls `listener` with the current connectivity, then with each change,
+    /// until the returned handle is cancelled or dropped.
+    pub fn watch_connectivity(
+        &self,
+        listener: Arc<dyn ConnectivityListener>,
+    ) -> Arc<SubscriptionHandle> {
+        forward(
+            self.core.watch_connectivity(),
+            move |state: Connectivity| listener.on_change(state),
+        )
+    }
+}

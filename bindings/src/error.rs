@@ -1,0 +1,116 @@
+//! The one error the apps see, and the one place core errors become it.
+//!
+//! It is flat on purpose: a UI switches on `kind`, shows `reason`, points at
+//! `field`, and waits `retry_after_ms`. (The field is not called `message`:
+//! that would clash with Throwable.message in Kotlin.)
+
+use banshitong_core::Error as CoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ErrorKind {
+    Offline,
+    Timeout,
+    Unauthorized,
+    SessionExpired,
+    Validation,
+    NotFound,
+    Conflict,
+    Unavailable,
+    Server,
+    Protocol,
+    Storage,
+    PersonalDataKeptAside,
+    SecretStore,
+    InvalidInput,
+    /// An exception thrown by app code the core called back into.
+    Callback,
+    /// A bug in the core (a caught panic). Report it.
+    Internal,
+}
+
+#[derive(Debug, Clone, thiserror::Error, uniffi::Error)]
+pub enum BstError {
+    #[error("{kind:?}: {reason}")]
+    Failure {
+        kind: ErrorKind,
+        /// A sentence for a log or a developer; UIs word their own text from `kind`.
+        reason: String,
+        /// The form field a validation error is about.
+        field: Option<String>,
+        /// How long the platform asked us to wait before trying again.
+        retry_after_ms: Option<u64>,
+        /// The HTTP status, when the platform answered with an error.
+        status: Option<u16>,
+    },
+}
+
+impl BstError {
+    pub(crate) fn new(kind: ErrorKind, reason: impl Into<String>) -> Self {
+        BstError::Failure {
+            kind,
+            reason: reason.into(),
+            field: None,
+            retry_after_ms: None,
+            status: None,
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            BstError::Failure { kind, .. } => *kind,
+        }
+    }
+}
+
+impl From<CoreError> for BstError {
+    fn from(e: CoreError) -> Self {
+        let reason = e.to_string();
+        let (kind, field, retry_after_ms, status) = match &e {
+            CoreError::Offline { .. } => (ErrorKind::Offline, None, None, None),
+            CoreError::Timeout => (ErrorKind::Timeout, None, None, None),
+            CoreError::Unauthorized => (ErrorKind::Unauthorized, None, None, Some(401)),
+            CoreError::SessionExpired { .. } => (ErrorKind::SessionExpired, None, None, None),
+            CoreError::Validation { field, .. } => {
+                (ErrorKind::Validation, Some(field.clone()), None, None)
+            }
+            CoreError::NotFound { .. } => (ErrorKind::NotFound, None, None, None),
+            CoreError::Conflict { .. } => (ErrorKind::Conflict, None, None, None),
+            CoreError::Unavailable {
+                status,
+                retry_after,
+                ..
+            } => (
+                ErrorKind::Unavailable,
+                None,
+                retry_after.map(|d| d.as_millis() as u64),
+                Some(*status),
+            ),
+            CoreError::Server { status, .. } => (ErrorKind::Server, None, None, Some(*status)),
+            CoreError::Protocol { .. } => (ErrorKind::Protocol, None, None, None),
+            CoreError::Storage { .. } => (ErrorKind::Storage, None, None, None),
+            CoreError::PersonalDataKeptAside { .. } => {
+                (ErrorKind::PersonalDataKeptAside, None, None, None)
+            }
+            CoreError::SecretStore { .. } => (ErrorKind::SecretStore, None, None, None),
+            CoreError::InvalidInput { .. } => (ErrorKind::InvalidInput, None, None, None),
+        };
+        BstError::Failure {
+            kind,
+            reason,
+            field,
+            retry_after_ms,
+            status,
+        }
+    }
+}
+
+/// An exception thrown inside a Kotlin or Swift callback arrives here
+/// instead of aborting the process.
+impl From<uniffi::UnexpectedUniFFICallbackError> for BstError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        BstError::new(
+            ErrorKind::Callback,
+            format!("app callback failed: {}", e.reason),
+        )
+    }
+}

@@ -1,0 +1,21 @@
+//! banshitong-ffi: the one library the Kotlin and Swift apps load.
+//!
+//! It holds only what the FFI needs: the `BstClient` object, the flat error,
+//! the foreign traits (secret store, logger, listeners), subscription handles
+//! and the tokio runtime. Records and enums are defined (and derive uniffi)
+//! in banshitong-core, so there is one copy of every type.
+
+uniffi::setup_scaffolding!("banshitong");
+
+mod client;
+mod error;
+mod platform;
+mod runtime;
+mod subscription;
+#[cfg(feature = "testing")]
+mod testing;
+
+pub use client::BstClient;
+pub use error::{BstError, ErrorKind};
+pub use platform::{Logger, SecretStore, init_platform};
+pub use subscription::{ConnectivityListener, SubscriptionHandle};

@@ -1,0 +1,71 @@
+//! Subscriptions across the FFI: a listener the app implements, and a handle
+//! that stops the stream on cancel() or when it is dropped (garbage
+//! collected in Kotlin, deinit in Swift).
+
+use std::sync::{Arc, Mutex};
+
+use banshitong_core::events::{Connectivity, Subscription};
+use tokio::task::JoinHandle;
+
+use crate::error::BstError;
+use crate::runtime::RUNTIME;
+
+#[uniffi::export(with_foreign)]
+pub trait ConnectivityListener: Send + Sync {
+    fn on_change(&self, state: Connectivity) -> Result<(), BstError>;
+}
+
+#[derive(uniffi::Object)]
+pub struct SubscriptionHandle {
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+#[uniffi::export]
+impl SubscriptionHandle {
+    /// Stops the stream; the listener is not called again. Idempotent.
+    pub fn cancel(&self) {
+        if let Some(task) = self.lock().take() {
+            task.abort();
+        }
+    }
+
+    /// False once cancelled, or once the client behind it is gone.
+    pub fn is_active(&self) -> bool {
+        self.lock().as_ref().is_some_and(|task| !task.is_finished())
+    }
+}
+
+impl SubscriptionHandle {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<JoinHandle<()>>> {
+        self.task.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Drop for SubscriptionHandle {
+    fn drop(&mut self) {
+        self.cancel();
+    }
+}
+
+/// Forwards each value of `subscription` to `deliver` on the core's runtime.
+pub(crate) fn forward<T, F>(
+    mut subscription: Subscription<T>,
+    deliver: F,
+) -> Arc<SubscriptionHandle>
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(T) -> Result<(), BstError> + Send + 'static,
+{
+    let task = RUNTIME.spawn(async move {
+        while let Some(value) = subscription.next().await {
+            if let Err(e) = deliver(value) {
+                // The app's listener threw; keep delivering: one bad frame
+                // must not freeze the UI's state for good.
+                tracing::warn!(error = %e, "subscription listener failed");
+            }
+        }
+    });
+    Arc::new(SubscriptionHandle {
+        task: Mutex::new(Some(task)),
+    })
+}
