@@ -16,6 +16,12 @@ pub struct BstClient {
     core: Client,
 }
 
+/// The core's version; also the cheapest call there is, used to measure FFI overhead.
+#[uniffi::export]
+pub fn core_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
 /// The defaults a phone app wants, for `api_base_url` and `data_dir`.
 #[uniffi::export]
 pub fn default_client_config(api_base_url: String, data_dir: String) -> ClientConfig {

@@ -16,6 +16,7 @@ use tokio::runtime::Runtime;
 use crate::error::{BstError, ErrorKind};
 
 pub(crate) static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
+    report_panics_through_the_logger();
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("banshitong-core")
@@ -23,6 +24,18 @@ pub(crate) static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
         .build()
         .expect("the tokio runtime must start; nothing can work without it")
 });
+
+/// A phone has no terminal: a panic's message goes to the app's logger (via
+/// tracing) instead of stderr, then becomes an error as usual.
+fn report_panics_through_the_logger() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(%location, "panic in the core: {}", panic_text(info.payload()));
+    }));
+}
 
 /// Runs `work` on the core's runtime; a panic becomes an error.
 pub(crate) async fn run<T, F>(work: F) -> Result<T, BstError>
@@ -46,13 +59,19 @@ pub(crate) fn guard<T>(work: impl FnOnce() -> Result<T, BstError>) -> Result<T, 
 }
 
 fn panic_error(payload: Box<dyn Any + Send>) -> BstError {
-    let what = payload
+    BstError::new(
+        ErrorKind::Internal,
+        format!(
+            "internal error in the core: {}",
+            panic_text(payload.as_ref())
+        ),
+    )
+}
+
+fn panic_text(payload: &(dyn Any + Send)) -> String {
+    payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned());
-    BstError::new(
-        ErrorKind::Internal,
-        format!("internal error in the core: {what}"),
-    )
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }

@@ -1,0 +1,32 @@
+package cn.gov.yn.banshitong
+
+import cn.gov.yn.banshitong.core.Connectivity
+import kotlinx.coroutines.channels.awaitClose
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.callbackFlow
+import kotlinx.coroutines.flow.conflate
+
+// Platform-neutral Kotlin (no Android imports): the app and the JVM tests use
+// the same code. A subscription's handle is cancelled and released when the
+// collecting coroutine is cancelled, so a screen that goes away stops the
+// stream in Rust too.
+
+/**
+ * Turns a core subscription into a Flow. [subscribe] registers a listener
+ * that forwards each value to the given function and returns the handle.
+ * Conflated: a slow collector sees the latest state, not a backlog.
+ */
+fun <T> subscriptionFlow(subscribe: (emit: (T) -> Unit) -> SubscriptionHandle): Flow<T> = callbackFlow {
+    val handle = subscribe { value -> trySend(value) }
+    awaitClose {
+        handle.cancel()
+        handle.close()
+    }
+}.conflate()
+
+/** Whether the platform can be reached: the current value first, then each change. */
+fun BstClient.connectivityFlow(): Flow<Connectivity> = subscriptionFlow { emit ->
+    watchConnectivity(object : ConnectivityListener {
+        override fun onChange(state: Connectivity) = emit(state)
+    })
+}

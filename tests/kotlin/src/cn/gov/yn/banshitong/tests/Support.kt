@@ -1,0 +1,58 @@
+package cn.gov.yn.banshitong.tests
+
+import cn.gov.yn.banshitong.BstClient
+import cn.gov.yn.banshitong.BstException
+import cn.gov.yn.banshitong.ReferencePlatform
+import cn.gov.yn.banshitong.SecretStore
+import cn.gov.yn.banshitong.defaultClientConfig
+import java.nio.file.Files
+import java.time.Duration
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.atomic.AtomicInteger
+
+/** A keystore written in Kotlin, as the Android app's Keystore-backed one is. */
+class KotlinSecretStore : SecretStore {
+    val secrets = ConcurrentHashMap<String, ByteArray>()
+    val calls = AtomicInteger()
+
+    override fun get(name: String): ByteArray? { calls.incrementAndGet(); return secrets[name] }
+    override fun set(name: String, secret: ByteArray) { calls.incrementAndGet(); secrets[name] = secret }
+    override fun delete(name: String) { calls.incrementAndGet(); secrets.remove(name) }
+    override fun describe(): String = "Kotlin test store (in memory)"
+}
+
+/** A keystore whose every call throws, as a broken device keystore might. */
+class ThrowingSecretStore : SecretStore {
+    override fun get(name: String): ByteArray? = throw IllegalStateException("keystore unavailable")
+    override fun set(name: String, secret: ByteArray) = throw IllegalStateException("keystore unavailable")
+    override fun delete(name: String) = throw IllegalStateException("keystore unavailable")
+    override fun describe(): String = "always throws"
+}
+
+fun newClient(baseUrl: String, store: SecretStore = KotlinSecretStore()): BstClient {
+    val dir = Files.createTempDirectory("bst-kotlin-test").toString()
+    val config = defaultClientConfig(baseUrl, dir)
+    // Fast retries: tests should not wait for production back-off.
+    config.retry.maxAttempts = 2u
+    config.retry.baseDelay = Duration.ofMillis(20)
+    return BstClient(config, store, null)
+}
+
+suspend fun <T> withPlatform(body: suspend (ReferencePlatform) -> T): T {
+    val platform = ReferencePlatform.start()
+    try {
+        return body(platform)
+    } finally {
+        platform.stop()
+        platform.close()
+    }
+}
+
+inline fun expectFailure(block: () -> Unit): BstException.Failure {
+    try {
+        block()
+    } catch (e: BstException.Failure) {
+        return e
+    }
+    throw AssertionError("expected a BstException.Failure")
+}
