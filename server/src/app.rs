@@ -4,14 +4,17 @@
 use axum::Router;
 use axum::http::{Method, Uri};
 
+use crate::clock::Clock;
 use crate::problem::{Problem, ProblemKind};
 use crate::state::AppState;
 use crate::{ServerConfig, dev, middleware, routes};
 
-/// Opens the database under `config.data_dir` and builds the router.
-pub(crate) async fn build(config: &ServerConfig) -> anyhow::Result<Router> {
+/// Opens the database under `config.data_dir` and builds the router. The
+/// clock is returned too, so a `TestServer` can move the server's time.
+pub(crate) async fn build(config: &ServerConfig) -> anyhow::Result<(Router, Clock)> {
     let state = AppState::open(config).await?;
-    Ok(router(state, config.dev))
+    let clock = state.clock.clone();
+    Ok((router(state, config.dev), clock))
 }
 
 fn router(state: AppState, dev: bool) -> Router {

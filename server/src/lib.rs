@@ -14,6 +14,8 @@
 
 mod api;
 mod app;
+mod auth;
+mod clock;
 mod config;
 mod db;
 mod dev;
@@ -26,6 +28,7 @@ mod seed;
 mod serve;
 mod state;
 mod test_server;
+pub mod validate;
 
 pub use config::ServerConfig;
 pub use routes::{RouteInfo, route_table};

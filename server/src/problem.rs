@@ -32,9 +32,14 @@ pub(crate) enum ProblemKind {
     BadGateway,
     ServiceUnavailable,
     GatewayTimeout,
+    /// 403 for an account whose tier is too low (e.g. not yet real-name
+    /// verified); the body names the tier needed as `required_tier`.
+    TierRequired,
 }
 
 impl ProblemKind {
+    /// The kinds that own their status: `from_status` maps back to these.
+    /// More specific kinds sharing a status (`TierRequired`) are left out.
     const ALL: [ProblemKind; 16] = [
         ProblemKind::BadRequest,
         ProblemKind::Unauthorized,
@@ -80,6 +85,7 @@ impl ProblemKind {
             ProblemKind::BadGateway => StatusCode::BAD_GATEWAY,
             ProblemKind::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ProblemKind::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
+            ProblemKind::TierRequired => StatusCode::FORBIDDEN,
         }
     }
 
@@ -101,6 +107,7 @@ impl ProblemKind {
             ProblemKind::BadGateway => "bad-gateway",
             ProblemKind::ServiceUnavailable => "service-unavailable",
             ProblemKind::GatewayTimeout => "gateway-timeout",
+            ProblemKind::TierRequired => "tier-required",
         }
     }
 
@@ -122,6 +129,7 @@ impl ProblemKind {
             ProblemKind::BadGateway => "Bad gateway",
             ProblemKind::ServiceUnavailable => "Service unavailable",
             ProblemKind::GatewayTimeout => "Gateway timeout",
+            ProblemKind::TierRequired => "Higher account tier required",
         }
     }
 }
@@ -132,6 +140,8 @@ pub(crate) struct Problem {
     kind: ProblemKind,
     detail: String,
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// RFC 9457 extension members, e.g. `field` on a validation problem.
+    extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Problem {
@@ -142,7 +152,14 @@ impl Problem {
             kind,
             detail: detail.into(),
             headers: Vec::new(),
+            extensions: serde_json::Map::new(),
         }
+    }
+
+    /// 422 naming the request member that is wrong, as the extension member
+    /// `field`, so a client can put the message next to the right input.
+    pub(crate) fn invalid_field(field: &'static str, detail: impl Into<String>) -> Problem {
+        Problem::new(ProblemKind::UnprocessableContent, detail).with_extension("field", field)
     }
 
     pub(crate) fn bad_request(detail: impl Into<String>) -> Problem {
@@ -157,12 +174,29 @@ impl Problem {
         )
     }
 
+    /// Adds an extension member to the body. The standard members win: an
+    /// extension can't be named `type`, `title`, `status`, `detail` or
+    /// `request_id` (such a call is a bug and the member is dropped).
+    pub(crate) fn with_extension(
+        mut self,
+        name: &'static str,
+        value: impl Into<serde_json::Value>,
+    ) -> Problem {
+        debug_assert!(!RESERVED_MEMBERS.contains(&name), "reserved member {name}");
+        if !RESERVED_MEMBERS.contains(&name) {
+            self.extensions.insert(name.to_owned(), value.into());
+        }
+        self
+    }
+
     /// Adds a response header, e.g. `Retry-After`.
     pub(crate) fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Problem {
         self.headers.push((name, value));
         self
     }
 }
+
+const RESERVED_MEMBERS: [&str; 5] = ["type", "title", "status", "detail", "request_id"];
 
 #[derive(Serialize)]
 struct Body<'a> {
@@ -173,6 +207,8 @@ struct Body<'a> {
     detail: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<String>,
+    #[serde(flatten)]
+    extensions: &'a serde_json::Map<String, serde_json::Value>,
 }
 
 impl IntoResponse for Problem {
@@ -184,8 +220,9 @@ impl IntoResponse for Problem {
             status: status.as_u16(),
             detail: &self.detail,
             request_id: request_id::current(),
+            extensions: &self.extensions,
         };
-        // Serialising plain strings and numbers can't fail; the fallback
+        // Serialising strings, numbers and JSON values can't fail; the fallback
         // keeps that a non-panicking certainty.
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (
@@ -212,5 +249,9 @@ mod tests {
         }
         assert_eq!(ProblemKind::from_status(200), None);
         assert_eq!(ProblemKind::from_status(418), None);
+        assert_eq!(
+            ProblemKind::from_status(ProblemKind::TierRequired.status().as_u16()),
+            Some(ProblemKind::Forbidden)
+        );
     }
 }

@@ -12,7 +12,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 
 use crate::problem::{Problem, ProblemKind};
 use crate::state::AppState;
-use crate::{api, dev};
+use crate::{api, auth, dev};
 
 /// One served operation.
 pub(crate) struct Route {
@@ -53,9 +53,34 @@ fn all_routes() -> Vec<Route> {
         Route::new(Method::GET, "/api/v1/health", api::health::get),
         Route::new(Method::GET, "/api/v1/regions", api::regions::list),
         Route::new(Method::GET, "/api/v1/departments", api::departments::list),
+        Route::new(
+            Method::POST,
+            "/api/v1/auth/sms-code",
+            api::auth::send_sms_code,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/auth/token",
+            auth::token_endpoint::token,
+        ),
+        Route::new(Method::POST, "/api/v1/auth/logout", api::auth::logout),
+        Route::new(Method::GET, "/oauth/authorize", auth::authorize::authorize),
+        Route::new(Method::GET, "/api/v1/me", api::me::get),
+        Route::new(Method::POST, "/api/v1/me/verification", api::me::verify),
+        Route::new(Method::POST, "/api/v1/me/companies", api::me::add_company),
+        Route::new(Method::POST, "/api/v1/me/acting-as", api::me::set_acting_as),
+        Route::new(Method::PUT, "/api/v1/me/password", api::me::set_password),
         Route::new(Method::POST, "/dev/faults", dev::routes::add_fault).dev_only(),
         Route::new(Method::DELETE, "/dev/faults", dev::routes::clear_faults).dev_only(),
         Route::new(Method::GET, "/dev/requests", dev::routes::count_requests).dev_only(),
+        Route::new(Method::GET, "/dev/sms-outbox", dev::auth::sms_outbox).dev_only(),
+        Route::new(Method::GET, "/dev/auth-stats", dev::auth::auth_stats).dev_only(),
+        Route::new(
+            Method::POST,
+            "/dev/auth/expire-access-tokens",
+            dev::auth::expire_access_tokens,
+        )
+        .dev_only(),
     ]
 }
 

@@ -14,7 +14,7 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let router = app::build(&config).await?;
+    let (router, _clock) = app::build(&config).await?;
     run(listener, router, shutdown).await
 }
 

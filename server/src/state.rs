@@ -1,6 +1,9 @@
 //! What handlers share. Cheap to clone: everything is behind an `Arc`.
 
+use std::time::Duration;
+
 use crate::ServerConfig;
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::dev::DevState;
 
@@ -10,6 +13,10 @@ pub(crate) struct AppState {
     /// Present in every server so handlers need no `Option`; only read when
     /// the dev routes and layers are installed.
     pub(crate) dev: DevState,
+    /// Whether the dev routes exist; SMS codes go to the dev outbox only then.
+    pub(crate) dev_enabled: bool,
+    pub(crate) clock: Clock,
+    pub(crate) access_token_ttl: Duration,
 }
 
 impl AppState {
@@ -17,6 +24,9 @@ impl AppState {
         Ok(AppState {
             db: Db::open(config.data_dir.clone()).await?,
             dev: DevState::default(),
+            dev_enabled: config.dev,
+            clock: Clock::default(),
+            access_token_ttl: config.access_token_ttl,
         })
     }
 }

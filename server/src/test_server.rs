@@ -1,11 +1,13 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
+use std::time::Duration;
 
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::clock::Clock;
 use crate::{ServerConfig, app, serve};
 
 /// A server on a free loopback port, for tests and the demo.
@@ -18,6 +20,7 @@ use crate::{ServerConfig, app, serve};
 pub struct TestServer {
     addr: SocketAddr,
     data_dir: std::path::PathBuf,
+    clock: Clock,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     // Declared last so the directory outlives the server task's last request
@@ -40,10 +43,7 @@ impl TestServer {
         let temp_dir = tempfile::Builder::new()
             .prefix("banshitong-server-")
             .tempdir()?;
-        let config = ServerConfig {
-            data_dir: temp_dir.path().to_path_buf(),
-            dev,
-        };
+        let config = ServerConfig::new(temp_dir.path(), dev);
         Self::start_with(config, Some(temp_dir)).await
     }
 
@@ -51,7 +51,7 @@ impl TestServer {
         config: ServerConfig,
         temp_dir: Option<TempDir>,
     ) -> anyhow::Result<TestServer> {
-        let router = app::build(&config).await?;
+        let (router, clock) = app::build(&config).await?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
@@ -63,6 +63,7 @@ impl TestServer {
         Ok(TestServer {
             addr,
             data_dir: config.data_dir,
+            clock,
             stop: Some(stop),
             task: Some(task),
             _temp_dir: temp_dir,
@@ -83,6 +84,22 @@ impl TestServer {
     /// The directory holding `platform.db`.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Moves this server's clock forward by `by`. Every expiry the server
+    /// enforces (SMS codes and their resend interval, password backoff and
+    /// lockout, authorization codes, access and refresh tokens) follows this
+    /// clock, so a test can cross one without sleeping. Time never goes back.
+    pub fn advance_clock(&self, by: Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Stops this server's clock: from now on it moves only by
+    /// [`TestServer::advance_clock`], so a test that checks a window of
+    /// seconds (password backoff, `Retry-After` values) can't be thrown off
+    /// by a slow machine.
+    pub fn pause_clock(&self) {
+        self.clock.pause();
     }
 
     /// Stops accepting, lets in-flight requests finish and waits for the

@@ -54,10 +54,7 @@ async fn serve_stops_when_its_shutdown_future_completes() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let config = ServerConfig {
-        data_dir: data.path().to_path_buf(),
-        dev: false,
-    };
+    let config = ServerConfig::new(data.path(), false);
     let task = tokio::spawn(serve(listener, config, async move {
         let _ = stopped.await;
     }));

@@ -27,10 +27,7 @@ async fn department_codes(server: &TestServer) -> Vec<String> {
 #[tokio::test]
 async fn data_persists_across_a_restart_on_the_same_data_dir() {
     let data = tempfile::tempdir().unwrap();
-    let config = ServerConfig {
-        data_dir: data.path().join("nested/platform-data"),
-        dev: false,
-    };
+    let config = ServerConfig::new(data.path().join("nested/platform-data"), false);
 
     let first = TestServer::start(config.clone()).await.unwrap();
     let seeded = department_codes(&first).await;
@@ -75,10 +72,6 @@ async fn an_unusable_data_dir_fails_start() {
     let data = tempfile::tempdir().unwrap();
     let file = data.path().join("not-a-dir");
     std::fs::write(&file, b"x").unwrap();
-    let result = TestServer::start(ServerConfig {
-        data_dir: file,
-        dev: false,
-    })
-    .await;
+    let result = TestServer::start(ServerConfig::new(file, false)).await;
     assert!(result.is_err());
 }

@@ -35,10 +35,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         dev = args.dev,
         "reference platform server listening; Ctrl-C stops it"
     );
-    let config = ServerConfig {
-        data_dir: args.data,
-        dev: args.dev,
-    };
+    let config = ServerConfig::new(args.data, args.dev);
     banshitong_server::serve(listener, config, async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("Ctrl-C: finishing open requests, then stopping");

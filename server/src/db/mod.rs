@@ -4,7 +4,7 @@
 //! SQLite never blocks a runtime thread. One connection is plenty for a
 //! development server and keeps writes trivially serialised.
 
-mod migrations;
+pub(crate) mod migrations;
 mod open;
 
 use std::path::PathBuf;
@@ -55,6 +55,16 @@ impl Db {
         .await?
         .map_err(DbError::from)
     }
+}
+
+/// A migrated in-memory database, for unit tests of code that runs SQL.
+#[cfg(test)]
+pub(crate) fn open_in_memory() -> Connection {
+    let mut conn = Connection::open_in_memory().expect("in-memory SQLite");
+    conn.pragma_update(None, "foreign_keys", true)
+        .expect("foreign keys");
+    migrations::migrate(&mut conn).expect("migrations apply");
+    conn
 }
 
 impl From<DbError> for Problem {

@@ -1,7 +1,9 @@
-//! Development-only machinery: fault injection and request counting, which
-//! let tests and the demo exercise a client's retry and error paths against
-//! the real server. Installed only when `ServerConfig::dev` is set.
+//! Development-only machinery: fault injection, request counting and views
+//! into sign-in (SMS outbox, token statistics, forced token expiry), which
+//! let tests and the demo exercise a client's retry, error and refresh paths
+//! against the real server. Installed only when `ServerConfig::dev` is set.
 
+pub(crate) mod auth;
 pub(crate) mod faults;
 pub(crate) mod request_log;
 pub(crate) mod routes;
@@ -14,4 +16,6 @@ pub(crate) const DEV_PATH_PREFIX: &str = "/dev/";
 pub(crate) struct DevState {
     pub(crate) faults: faults::FaultTable,
     pub(crate) requests: request_log::RequestLog,
+    pub(crate) sms_outbox: auth::SmsOutbox,
+    pub(crate) auth_stats: auth::AuthStats,
 }

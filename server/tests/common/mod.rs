@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test binary uses a different subset.
 
+pub mod auth;
+
 use reqwest::{Response, StatusCode, header};
 use serde_json::Value;
 

@@ -7,6 +7,7 @@
 //! the platform has changed since. Never edit a released migration; add one.
 
 mod v1_regions_and_departments;
+mod v2_accounts_and_sign_ins;
 
 use rusqlite::{Connection, Transaction};
 
@@ -15,17 +16,23 @@ struct Migration {
     apply: fn(&Transaction<'_>) -> anyhow::Result<()>,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    apply: v1_regions_and_departments::apply,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        apply: v1_regions_and_departments::apply,
+    },
+    Migration {
+        version: 2,
+        apply: v2_accounts_and_sign_ins::apply,
+    },
+];
 
 /// The schema version this build of the server writes.
 pub(crate) fn latest_version() -> u32 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
-pub(super) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
+pub(crate) fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
     let current: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let latest = latest_version();
     if current > latest {
