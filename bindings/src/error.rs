@@ -12,6 +12,8 @@ pub enum ErrorKind {
     Timeout,
     Unauthorized,
     SessionExpired,
+    /// The request needs a higher identity tier: see `required_tier`.
+    TierRequired,
     Validation,
     NotFound,
     Conflict,
@@ -41,6 +43,8 @@ pub enum BstError {
         retry_after_ms: Option<u64>,
         /// The HTTP status, when the platform answered with an error.
         status: Option<u16>,
+        /// For `TierRequired`: the tier to reach (e.g. "verified"), so the UI can offer verification.
+        required_tier: Option<String>,
     },
 }
 
@@ -52,6 +56,7 @@ impl BstError {
             field: None,
             retry_after_ms: None,
             status: None,
+            required_tier: None,
         }
     }
 
@@ -70,6 +75,7 @@ impl From<CoreError> for BstError {
             CoreError::Timeout => (ErrorKind::Timeout, None, None, None),
             CoreError::Unauthorized => (ErrorKind::Unauthorized, None, None, Some(401)),
             CoreError::SessionExpired { .. } => (ErrorKind::SessionExpired, None, None, None),
+            CoreError::TierRequired { .. } => (ErrorKind::TierRequired, None, None, Some(403)),
             CoreError::Validation { field, .. } => {
                 (ErrorKind::Validation, Some(field.clone()), None, None)
             }
@@ -94,12 +100,17 @@ impl From<CoreError> for BstError {
             CoreError::SecretStore { .. } => (ErrorKind::SecretStore, None, None, None),
             CoreError::InvalidInput { .. } => (ErrorKind::InvalidInput, None, None, None),
         };
+        let required_tier = match &e {
+            CoreError::TierRequired { required_tier } => Some(required_tier.clone()),
+            _ => None,
+        };
         BstError::Failure {
             kind,
             reason,
             field,
             retry_after_ms,
             status,
+            required_tier,
         }
     }
 }
