@@ -32,6 +32,11 @@ pub enum Error {
     #[error("session expired: {reason}")]
     SessionExpired { reason: String },
 
+    /// The request needs a higher identity tier than the session has (e.g.
+    /// "verified": real-name verification). The UI can offer verification.
+    #[error("this needs a {required_tier} account")]
+    TierRequired { required_tier: String },
+
     /// Input was checked and refused; `field` names the form field when there is one.
     #[error("invalid {field}: {message}")]
     Validation { field: String, message: String },

@@ -72,13 +72,40 @@ impl HttpClient {
     }
 
     /// Sends a request built by `build` (called again for each attempt, so a
-    /// body can be re-sent) and returns the first successful answer.
+    /// body can be re-sent) and returns the first successful answer; error
+    /// answers become the core error.
     pub async fn send(
         &self,
         method: Method,
         path: &str,
         build: impl Fn(RequestBuilder) -> RequestBuilder,
     ) -> Result<Response> {
+        let (response, attempts) = self.send_with_retries(method, path, build).await?;
+        if is_success(response.status()) {
+            return Ok(response);
+        }
+        let answer = read_error_answer(response).await;
+        Err(final_error(AttemptFailure::Answer(answer), attempts))
+    }
+
+    /// Like `send`, but an error answer that retrying cannot fix is returned
+    /// as it is, for endpoints whose errors are not problem+json (OAuth).
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Response> {
+        Ok(self.send_with_retries(method, path, build).await?.0)
+    }
+
+    /// The retry loop: returns the final answer and how many attempts it took.
+    async fn send_with_retries(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<(Response, u32)> {
         let url = self.endpoint.url(path)?;
         let mut attempt = 0;
         loop {
@@ -91,19 +118,15 @@ impl HttpClient {
                 _ => Connectivity::Online,
             });
             let failure = match outcome {
-                Ok(response)
-                    if response.status().is_success() || response.status().is_redirection() =>
-                {
-                    return Ok(response);
+                Ok(response) if !is_retryable(response.status()) || !idempotent => {
+                    return Ok((response, attempt));
                 }
                 Ok(response) => AttemptFailure::Answer(read_error_answer(response).await),
                 Err(e) => AttemptFailure::Transport(transport_error(e)),
             };
             let retry_after = match &failure {
                 AttemptFailure::Transport(Error::Offline { .. }) if idempotent => None,
-                AttemptFailure::Answer(answer) if idempotent && is_retryable(answer.status) => {
-                    answer.retry_after
-                }
+                AttemptFailure::Answer(answer) => answer.retry_after,
                 _ => return Err(final_error(failure, attempt)),
             };
             match self.retry.next_delay(attempt, retry_after) {
@@ -115,6 +138,10 @@ impl HttpClient {
             }
         }
     }
+}
+
+fn is_success(status: StatusCode) -> bool {
+    status.is_success() || status.is_redirection()
 }
 
 fn final_error(failure: AttemptFailure, attempts: u32) -> Error {

@@ -26,6 +26,9 @@ pub struct Problem {
     /// For validation problems: the field that was refused.
     #[serde(default)]
     pub field: Option<String>,
+    /// For `tier-required` problems: the identity tier the request needs.
+    #[serde(default)]
+    pub required_tier: Option<String>,
 }
 
 fn about_blank() -> String {
@@ -51,6 +54,7 @@ impl Problem {
             instance: None,
             request_id: None,
             field: None,
+            required_tier: None,
         }
     }
 }
@@ -64,6 +68,9 @@ pub(crate) fn into_error(
 ) -> Error {
     match status {
         401 => Error::Unauthorized,
+        403 if problem.slug() == "tier-required" => Error::TierRequired {
+            required_tier: problem.required_tier.clone().unwrap_or_default(),
+        },
         404 => Error::NotFound {
             what: problem
                 .detail
