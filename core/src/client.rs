@@ -1,10 +1,11 @@
 //! `Client`: the one object an app holds. Domains hang off it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::Auth;
+use crate::auth::session::Session;
 use crate::catalog::{Catalog, Department, Region};
 use crate::config::ClientConfig;
 use crate::error::{Error, Result};
@@ -12,7 +13,7 @@ use crate::events::{Connectivity, Subscription};
 use crate::http::{Endpoint, HttpClient};
 use crate::platform::SecretStore;
 use crate::preferences::Preferences;
-use crate::store::{Database, open_catalog_db, open_personal_db};
+use crate::store::{PersonalDbs, open_catalog_db};
 
 /// The platform's answer to a health check.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -30,10 +31,10 @@ pub struct Client {
 struct Inner {
     config: ClientConfig,
     http: HttpClient,
-    secrets: Arc<dyn SecretStore>,
     catalog: Catalog,
-    /// Personal databases opened in this process, by user id: one connection each.
-    personal: Mutex<HashMap<String, Database>>,
+    auth: Auth,
+    session: Arc<Session>,
+    personal: Arc<PersonalDbs>,
 }
 
 impl Client {
@@ -57,13 +58,16 @@ impl Client {
             ))
         })?;
         let catalog_db = open_catalog_db(&config.data_dir_path())?;
+        let personal = Arc::new(PersonalDbs::new(config.data_dir_path(), secrets.clone()));
+        let session = Arc::new(Session::restore(http.clone(), secrets.clone()));
         Ok(Self {
             inner: Arc::new(Inner {
                 catalog: Catalog::new(http.clone(), catalog_db),
+                auth: Auth::new(http.clone(), session.clone(), secrets, personal.clone()),
+                session,
+                personal,
                 config,
                 http,
-                secrets,
-                personal: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -82,6 +86,11 @@ impl Client {
         self.inner.http.connectivity().subscribe()
     }
 
+    /// Sign-in, verification, acting identity and the session state.
+    pub fn auth(&self) -> Auth {
+        self.inner.auth.clone()
+    }
+
     pub fn catalog(&self) -> Catalog {
         self.inner.catalog.clone()
     }
@@ -96,32 +105,17 @@ impl Client {
 
     /// The settings of `user_id` on this device, in their encrypted database.
     pub async fn preferences(&self, user_id: &str) -> Result<Preferences> {
-        Ok(Preferences::new(self.personal_db(user_id).await?))
+        Ok(Preferences::new(self.inner.personal.open(user_id).await?))
     }
 
-    /// Opens (once per process) the personal database of `user_id`.
-    pub(crate) async fn personal_db(&self, user_id: &str) -> Result<Database> {
-        if let Some(db) = self.lock_personal().get(user_id) {
-            return Ok(db.clone());
-        }
-        let inner = self.inner.clone();
-        let user = user_id.to_owned();
-        let db = tokio::task::spawn_blocking(move || {
-            open_personal_db(&inner.config.data_dir_path(), &user, inner.secrets.as_ref())
-        })
-        .await
-        .map_err(|e| Error::storage(format!("opening personal data failed: {e}")))??;
-        Ok(self
-            .lock_personal()
-            .entry(user_id.to_owned())
-            .or_insert(db)
-            .clone())
-    }
-
-    fn lock_personal(&self) -> std::sync::MutexGuard<'_, HashMap<String, Database>> {
-        self.inner
-            .personal
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+    /// The signed-in user's settings. Another account on the same phone has
+    /// its own database and never sees these.
+    pub async fn my_preferences(&self) -> Result<Preferences> {
+        let user = self
+            .inner
+            .session
+            .signed_in_user()
+            .ok_or(Error::Unauthorized)?;
+        self.preferences(&user).await
     }
 }

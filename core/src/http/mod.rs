@@ -7,6 +7,7 @@ mod problem;
 mod retry;
 
 pub use client::HttpClient;
+pub(crate) use client::read_json;
 pub use endpoint::Endpoint;
 pub use problem::Problem;
 pub use retry::RetryPolicy;

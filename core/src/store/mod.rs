@@ -13,9 +13,11 @@ mod database;
 mod error;
 mod migrations;
 mod personal_db;
+mod personal_dbs;
 pub mod schema;
 
 pub use catalog_db::open_catalog_db;
 pub use database::Database;
 pub use migrations::Migrations;
 pub use personal_db::{PersonalDbFiles, open_personal_db};
+pub use personal_dbs::PersonalDbs;

@@ -38,7 +38,7 @@ impl PersonalDbFiles {
         }
     }
 
-    fn companion_files(&self) -> [PathBuf; 3] {
+    pub(crate) fn companion_files(&self) -> [PathBuf; 3] {
         let name = self.path.to_string_lossy().into_owned();
         [
             self.path.clone(),

@@ -85,3 +85,63 @@ pub async fn requests_seen(server: &TestServer, path_prefix: &str) -> u64 {
         .unwrap();
     body["count"].as_u64().unwrap()
 }
+
+/// The newest SMS code the dev server "texted" to `phone`.
+pub async fn sms_code(server: &TestServer, phone: &str) -> String {
+    let body: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/dev/sms-outbox", server.base_url()))
+        .query(&[("phone", phone)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .and_then(|m| m["code"].as_str())
+        .expect("a code was sent")
+        .to_owned()
+}
+
+/// Signs `client` in as `phone` by SMS code, registering the number if new.
+pub async fn sign_in(
+    server: &TestServer,
+    client: &Client,
+    phone: &str,
+) -> banshitong_core::auth::Profile {
+    client.auth().send_sms_code(phone).await.unwrap();
+    let code = sms_code(server, phone).await;
+    client.auth().sign_in_with_sms(phone, &code).await.unwrap()
+}
+
+/// How many refresh grants the server has answered.
+pub async fn refresh_grants(server: &TestServer) -> u64 {
+    let body: serde_json::Value = reqwest::get(format!("{}/dev/auth-stats", server.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["refresh_grants"].as_u64().unwrap()
+}
+
+/// Makes every access token the server issued expire now.
+pub async fn expire_access_tokens(server: &TestServer) {
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/dev/auth/expire-access-tokens",
+            server.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+}
+
+/// The session JSON the core keeps in the secret store (tokens included).
+pub fn stored_session(secrets: &MemorySecretStore) -> serde_json::Value {
+    let bytes = secrets.get("session").unwrap().expect("a stored session");
+    serde_json::from_slice(&bytes).unwrap()
+}
