@@ -6,6 +6,7 @@ use banshitong_core::catalog::{Department, Region};
 use banshitong_core::events::Connectivity;
 use banshitong_core::{Client, ClientConfig, Health};
 
+use crate::auth::BstAuth;
 use crate::error::BstError;
 use crate::platform::{ForeignSecretStore, Logger, SecretStore, init_platform};
 use crate::runtime::{guard, run};
@@ -47,6 +48,22 @@ impl BstClient {
             let core = Client::new(config, Arc::new(ForeignSecretStore(secret_store)))?;
             Ok(Arc::new(Self { core }))
         })
+    }
+
+    /// Sign-in, verification, acting identity and the session state.
+    pub fn auth(&self) -> Arc<BstAuth> {
+        BstAuth::new(self.core.auth())
+    }
+
+    /// A setting of the signed-in user, from their own encrypted database.
+    pub async fn my_preference(&self, key: String) -> Result<Option<String>, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(core.my_preferences().await?.get(&key).await?) }).await
+    }
+
+    pub async fn set_my_preference(&self, key: String, value: String) -> Result<(), BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(core.my_preferences().await?.set(&key, &value).await?) }).await
     }
 
     pub async fn health(&self) -> Result<Health, BstError> {

@@ -7,6 +7,7 @@
 
 uniffi::setup_scaffolding!("banshitong");
 
+mod auth;
 mod client;
 mod error;
 mod platform;
@@ -15,7 +16,8 @@ mod subscription;
 #[cfg(feature = "testing")]
 mod testing;
 
+pub use auth::BstAuth;
 pub use client::BstClient;
 pub use error::{BstError, ErrorKind};
 pub use platform::{Logger, SecretStore, init_platform};
-pub use subscription::{ConnectivityListener, SubscriptionHandle};
+pub use subscription::{ConnectivityListener, SessionListener, SubscriptionHandle};

@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use banshitong_core::auth::SessionState;
 use banshitong_core::events::{Connectivity, Subscription};
 use tokio::task::JoinHandle;
 
@@ -13,6 +14,11 @@ use crate::runtime::RUNTIME;
 #[uniffi::export(with_foreign)]
 pub trait ConnectivityListener: Send + Sync {
     fn on_change(&self, state: Connectivity) -> Result<(), BstError>;
+}
+
+#[uniffi::export(with_foreign)]
+pub trait SessionListener: Send + Sync {
+    fn on_change(&self, state: SessionState) -> Result<(), BstError>;
 }
 
 #[derive(uniffi::Object)]

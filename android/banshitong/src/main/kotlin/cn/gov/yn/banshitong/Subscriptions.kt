@@ -1,6 +1,7 @@
 package cn.gov.yn.banshitong
 
 import cn.gov.yn.banshitong.core.Connectivity
+import cn.gov.yn.banshitong.core.SessionState
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.callbackFlow
@@ -28,5 +29,12 @@ fun <T> subscriptionFlow(subscribe: (emit: (T) -> Unit) -> SubscriptionHandle): 
 fun BstClient.connectivityFlow(): Flow<Connectivity> = subscriptionFlow { emit ->
     watchConnectivity(object : ConnectivityListener {
         override fun onChange(state: Connectivity) = emit(state)
+    })
+}
+
+/** The session (signed out, signed in, expired): the current value first, then each change. */
+fun BstAuth.sessionFlow(): Flow<SessionState> = subscriptionFlow { emit ->
+    watchSession(object : SessionListener {
+        override fun onChange(state: SessionState) = emit(state)
     })
 }
