@@ -47,6 +47,12 @@ enum Command {
     Serve(commands::serve::ServeArgs),
     /// Run the whole citizen journey against an embedded reference server.
     Demo,
+    /// Sign in by SMS code (or --password); the session is kept in the secret store.
+    Login(commands::account::LoginArgs),
+    /// Show the signed-in account (masked).
+    Whoami,
+    /// Sign out; --wipe also deletes this account's local data.
+    Logout(commands::account::LogoutArgs),
     /// Ask the platform whether it is up.
     Health,
     /// List Yunnan's administrative divisions (cached for offline use).
@@ -83,6 +89,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => commands::serve::run(args).await,
         Command::Demo => commands::demo::run().await,
+        Command::Login(args) => commands::account::login(&session, args).await,
+        Command::Whoami => commands::account::whoami(&session).await,
+        Command::Logout(args) => commands::account::logout(&session, args).await,
         Command::Health => commands::reference::health(&session).await,
         Command::Regions(args) => commands::reference::regions(&session, args).await,
         Command::Departments(args) => commands::reference::departments(&session, args).await,

@@ -1,5 +1,6 @@
 //! Choosing where `bst` keeps secrets, honestly.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -16,10 +17,15 @@ pub enum SecretStoreChoice {
     Memory,
 }
 
-pub fn open(choice: SecretStoreChoice) -> anyhow::Result<Arc<dyn SecretStore>> {
+/// Opens the chosen store for the client whose data lives in `data_dir`.
+/// Each data folder is its own installation, with its own session and keys,
+/// so the keystore entries are filed under the folder too.
+pub fn open(choice: SecretStoreChoice, data_dir: &Path) -> anyhow::Result<Arc<dyn SecretStore>> {
+    let folder = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    let service = format!("{KEYSTORE_SERVICE}:{}", folder.display());
     Ok(match choice {
         SecretStoreChoice::Keyring => Arc::new(
-            KeyringSecretStore::open(KEYSTORE_SERVICE)
+            KeyringSecretStore::open(&service)
                 .context("the OS keystore is not usable here; pass --secret-store memory")?,
         ),
         SecretStoreChoice::Memory => Arc::new(MemorySecretStore::new()),

@@ -6,12 +6,23 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, ensure};
+use banshitong_core::auth::{SessionState, Verification};
 use banshitong_core::catalog::RegionLevel;
-use banshitong_core::platform::MemorySecretStore;
+use banshitong_core::platform::{MemorySecretStore, SecretStore};
 use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
 
+use super::account::dev_outbox_code;
 use crate::output::with_spinner;
+
+/// The demo citizen: a made-up number, and a real-format ID and bank card
+/// that the reference platform's documented rules accept.
+const PHONE: &str = "13887650001";
+const NAME: &str = "张三丰";
+const ID_NUMBER: &str = "11010519491231002X";
+const BANK_CARD: &str = "6222021234567894";
+const COMPANY_USCC: &str = "91350100M000100Y43";
+const COMPANY_NAME: &str = "云南示例科技有限公司";
 
 struct Narrator {
     step: u32,
@@ -44,9 +55,10 @@ pub async fn run() -> anyhow::Result<()> {
 
     let data = tempfile::tempdir().context("no temporary folder for the client")?;
     // The demo is throw-away: secrets in memory, so nothing lingers in the OS keystore.
+    let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::new());
     let client = Client::new(
         ClientConfig::new(server.base_url(), data.path()),
-        Arc::new(MemorySecretStore::new()),
+        secrets.clone(),
     )?;
 
     n.step("Check the platform is up");
@@ -82,6 +94,25 @@ pub async fn run() -> anyhow::Result<()> {
         n.say(format!("  {}", department.name));
     }
 
+    identity_steps(&mut n, &server, &client).await?;
+
+    n.step("Restart the app: the session comes back from the keystore, no network needed");
+    let started = Instant::now();
+    let restarted = Client::new(
+        ClientConfig::new(server.base_url(), data.path()),
+        secrets.clone(),
+    )?;
+    let restore = started.elapsed();
+    match restarted.auth().state() {
+        SessionState::SignedIn { profile, .. } => n.say(format!(
+            "signed in as {} ({:?}) again in {:.1} ms",
+            profile.phone,
+            profile.tier,
+            restore.as_secs_f64() * 1000.0
+        )),
+        other => anyhow::bail!("the session did not survive the restart: {other:?}"),
+    }
+
     n.step("Lose the network: stop the platform, read from the offline cache");
     server.shutdown().await;
     let offline = client.regions().await.context("offline read failed")?;
@@ -103,4 +134,93 @@ pub async fn run() -> anyhow::Result<()> {
         n.started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Register, sign in by SMS, verify the real name, act for a company.
+async fn identity_steps(
+    n: &mut Narrator,
+    server: &TestServer,
+    client: &Client,
+) -> anyhow::Result<()> {
+    let auth = client.auth();
+    let mut session = auth.watch();
+
+    n.step("Register and sign in with an SMS code (一次认证，全网通办)");
+    if let Some(state) = session.next().await {
+        n.say(format!("session before: {}", state_line(&state)));
+    }
+    let sent = auth.send_sms_code(PHONE).await?;
+    n.say(format!(
+        "code texted to {PHONE} (valid {} s; next one in {} s)",
+        sent.expires_in, sent.resend_after
+    ));
+    let code = dev_outbox_code(&server.base_url(), PHONE)
+        .await
+        .context("the development SMS outbox is empty")?;
+    n.say("code read from the platform's development SMS outbox");
+    let started = Instant::now();
+    let profile = auth.sign_in_with_sms(PHONE, &code).await?;
+    n.say(format!(
+        "signed in as {} ({:?}, masked: {}) in {:.0} ms",
+        profile.user_id,
+        profile.tier,
+        profile.phone,
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    if let Some(state) = session.next().await {
+        n.say(format!(
+            "the app's session stream says: {}",
+            state_line(&state)
+        ));
+    }
+
+    n.step("Verify the real name (实名认证) with a bank card");
+    let verified = auth
+        .verify_identity(Verification::BankCard {
+            name: NAME.into(),
+            id_number: ID_NUMBER.into(),
+            card_number: BANK_CARD.into(),
+            reserved_phone: PHONE.into(),
+        })
+        .await?;
+    n.say(format!(
+        "tier {:?}; the platform shows {} {}",
+        verified.tier,
+        verified.name.as_deref().unwrap_or("?"),
+        verified.id_number.as_deref().unwrap_or("?")
+    ));
+
+    n.step("Act for a company (法人办事)");
+    auth.add_company(COMPANY_USCC, COMPANY_NAME).await?;
+    let acting = auth
+        .switch_acting_identity(Some(COMPANY_USCC.into()))
+        .await?;
+    n.say(format!(
+        "now acting for {} ({COMPANY_USCC})",
+        acting.acting_as.map(|c| c.name).unwrap_or_default()
+    ));
+    n.say(format!("session: {}", state_line(&auth.state())));
+    let me = client.my_preferences().await?;
+    me.set("preferred_region", "530102").await?;
+    n.say("preferred region saved in the user's encrypted database");
+    Ok(())
+}
+
+fn state_line(state: &SessionState) -> String {
+    match state {
+        SessionState::SignedOut => "signed out".into(),
+        SessionState::Expired { reason } => format!("expired ({reason})"),
+        SessionState::SignedIn {
+            profile,
+            tier,
+            acting_as,
+        } => format!(
+            "signed in as {} ({tier:?}){}",
+            profile.phone,
+            acting_as
+                .as_ref()
+                .map(|c| format!(", acting for {}", c.name))
+                .unwrap_or_default()
+        ),
+    }
 }

@@ -1,5 +1,6 @@
 //! One file per command group.
 
+pub mod account;
 pub mod demo;
 pub mod reference;
 pub mod serve;
@@ -27,7 +28,9 @@ impl Session {
             Some(dir) => dir.clone(),
             None => default_data_dir()?,
         };
-        let store = secrets::open(self.secret_store)?;
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("cannot create the data folder {}", data_dir.display()))?;
+        let store = secrets::open(self.secret_store, &data_dir)?;
         if !self.json {
             eprintln!("secret store: {}", store.describe());
         }
