@@ -86,7 +86,12 @@ impl ReferencePlatform {
 
     /// Moves the platform's clock forward (SMS resend limits, expiries).
     pub fn advance_clock_secs(&self, seconds: u64) {
-        if let Some(server) = self.server.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if let Some(server) = self
+            .server
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
             server.advance_clock(std::time::Duration::from_secs(seconds));
         }
     }

@@ -1,0 +1,189 @@
+import Banshitong
+import Foundation
+import XCTest
+
+/// A value behind a lock, for state the core touches from its own threads.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) {
+        self.value = value
+    }
+
+    func withValue<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
+
+/// A keystore written in Swift, as the app's keychain store is: the core
+/// calls it from its own threads, hence the lock.
+final class SwiftSecretStore: SecretStore {
+    private let secrets = Locked<[String: Data]>([:])
+    private let callCount = Locked(0)
+
+    /// What the core has stored, by name.
+    var stored: [String: Data] { secrets.withValue { $0 } }
+    var calls: Int { callCount.withValue { $0 } }
+
+    func get(name: String) throws -> Data? {
+        callCount.withValue { $0 += 1 }
+        return secrets.withValue { $0[name] }
+    }
+
+    func set(name: String, secret: Data) throws {
+        callCount.withValue { $0 += 1 }
+        secrets.withValue { $0[name] = secret }
+    }
+
+    func delete(name: String) throws {
+        callCount.withValue { $0 += 1 }
+        secrets.withValue { $0[name] = nil }
+    }
+
+    func describe() -> String { "Swift test store (in memory)" }
+}
+
+/// A keystore whose every call throws, as a locked or broken keychain might.
+final class ThrowingSecretStore: SecretStore {
+    struct KeystoreUnavailable: Error, CustomStringConvertible {
+        var description: String { "keystore unavailable" }
+    }
+
+    func get(name: String) throws -> Data? { throw KeystoreUnavailable() }
+    func set(name: String, secret: Data) throws { throw KeystoreUnavailable() }
+    func delete(name: String) throws { throw KeystoreUnavailable() }
+    func describe() -> String { "always throws" }
+}
+
+/// Keeps the log records the core sends.
+final class RecordingLogger: Logger {
+    private let kept = Locked<[LogRecord]>([])
+
+    var records: [LogRecord] { kept.withValue { $0 } }
+
+    func log(record: LogRecord) throws {
+        kept.withValue { $0.append(record) }
+    }
+}
+
+/// Counts the values a listener got, from whichever thread the core calls it.
+final class Recorder<Value: Sendable>: Sendable {
+    private let kept = Locked<[Value]>([])
+
+    var values: [Value] { kept.withValue { $0 } }
+
+    func record(_ value: Value) {
+        kept.withValue { $0.append(value) }
+    }
+
+    /// Waits until at least `count` values arrived; fails the test after `seconds`.
+    func waitFor(
+        _ count: Int, seconds: Double = 10, file: StaticString = #filePath, line: UInt = #line
+    ) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while values.count < count {
+            guard Date() < deadline else {
+                XCTFail("waited \(seconds) s for \(count) values, got \(values)", file: file, line: line)
+                throw CancellationError()
+            }
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+    }
+}
+
+/// A listener that records each state, then optionally throws.
+final class RecordingConnectivityListener: ConnectivityListener {
+    let recorder = Recorder<Connectivity>()
+    private let throwing: Bool
+
+    init(throwing: Bool = false) {
+        self.throwing = throwing
+    }
+
+    func onChange(state: Connectivity) throws {
+        recorder.record(state)
+        if throwing { throw ThrowingSecretStore.KeystoreUnavailable() }
+    }
+}
+
+func temporaryDirectory() throws -> String {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("bst-swift-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url.path
+}
+
+func newClient(_ baseUrl: String, store: SecretStore = SwiftSecretStore()) throws -> BstClient {
+    var config = defaultClientConfig(apiBaseUrl: baseUrl, dataDir: try temporaryDirectory())
+    // Fast retries: tests should not wait for production back-off.
+    config.retry.maxAttempts = 2
+    config.retry.baseDelay = 0.02
+    return try BstClient(config: config, secretStore: store, logger: nil)
+}
+
+/// Runs `body` with a fresh reference platform, stopped afterwards.
+func withPlatform<T>(_ body: (ReferencePlatform) async throws -> T) async throws -> T {
+    let platform = try await ReferencePlatform.start()
+    do {
+        let result = try await body(platform)
+        try await platform.stop()
+        return result
+    } catch {
+        try? await platform.stop()
+        throw error
+    }
+}
+
+/// The BstError that `body` throws; fails the test if it throws none or another.
+func expectFailure<T>(
+    file: StaticString = #filePath, line: UInt = #line, _ body: () async throws -> T
+) async -> BstError? {
+    do {
+        let value = try await body()
+        XCTFail("expected a BstError, got \(value)", file: file, line: line)
+    } catch let error as BstError {
+        return error
+    } catch {
+        XCTFail("expected a BstError, got \(error)", file: file, line: line)
+    }
+    return nil
+}
+
+/// Records each call the core makes, then passes the state on.
+final class CountingListener: ConnectivityListener {
+    let calls: Recorder<Connectivity>
+    private let deliver: @Sendable (Connectivity) -> Void
+
+    init(_ calls: Recorder<Connectivity>, _ deliver: @escaping @Sendable (Connectivity) -> Void) {
+        self.calls = calls
+        self.deliver = deliver
+    }
+
+    func onChange(state: Connectivity) throws {
+        calls.record(state)
+        deliver(state)
+    }
+}
+
+/// The task's value, or nil (and the task cancelled) if it takes longer than `seconds`.
+func value<T: Sendable>(of task: Task<T, Never>, within seconds: Double) async -> T? {
+    await withTaskGroup(of: T?.self) { group in
+        group.addTask { await task.value }
+        group.addTask {
+            try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+            task.cancel()
+            return nil
+        }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}
+
+/// Lets the core's threads run, long enough for a delivery that should not come.
+func settle() async throws {
+    try await Task.sleep(nanoseconds: 300_000_000)
+}
