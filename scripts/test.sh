@@ -24,10 +24,13 @@ run_suite() {
 rust_suite() {
     cargo fmt --all --check &&
         cargo clippy --workspace --all-targets --locked -- -D warnings &&
+        cargo clippy -p banshitong-ffi --features testing --all-targets --locked -- -D warnings &&
         cargo test --workspace --locked
 }
 
 run_suite "rust" rust_suite
+run_suite "kotlin" bash scripts/test-kotlin.sh
+run_suite "swift" bash scripts/test-swift.sh
 
 echo
 echo "== summary =="
