@@ -30,7 +30,9 @@ async fn newest_code(server: &TestServer, phone: &str) -> String {
 
 fn sign_in(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(TestServer::start_in_temp_dir(true)).unwrap();
+    let server = runtime
+        .block_on(TestServer::start_in_temp_dir(true))
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let client = Client::new(
         ClientConfig::new(server.base_url(), dir.path()),
@@ -62,7 +64,9 @@ fn sign_in(c: &mut Criterion) {
 
 fn session_restore(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(TestServer::start_in_temp_dir(true)).unwrap();
+    let server = runtime
+        .block_on(TestServer::start_in_temp_dir(true))
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let secrets = Arc::new(MemorySecretStore::new());
     let config = ClientConfig::new(server.base_url(), dir.path());
@@ -70,7 +74,11 @@ fn session_restore(c: &mut Criterion) {
         let client = Client::new(config.clone(), secrets.clone()).unwrap();
         client.auth().send_sms_code("13912340000").await.unwrap();
         let code = newest_code(&server, "13912340000").await;
-        client.auth().sign_in_with_sms("13912340000", &code).await.unwrap();
+        client
+            .auth()
+            .sign_in_with_sms("13912340000", &code)
+            .await
+            .unwrap();
     });
 
     c.bench_function("session restore at start-up (Client::new)", |b| {
