@@ -12,21 +12,10 @@ use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-async fn newest_code(server: &TestServer, phone: &str) -> String {
-    let body: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/dev/sms-outbox", server.base_url()))
-        .query(&[("phone", phone)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["messages"].as_array().unwrap().last().unwrap()["code"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
+// The integration tests' helpers (reference server, dev SMS outbox).
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::sms_code as newest_code;
 
 fn sign_in(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
