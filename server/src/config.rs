@@ -13,11 +13,17 @@ pub struct ServerConfig {
     /// How long an access token is valid (`expires_in` of the token
     /// endpoint). Refresh tokens and codes have fixed lifetimes.
     pub access_token_ttl: Duration,
+    /// How many service guides to generate into a fresh database (default
+    /// [`ServerConfig::DEFAULT_CATALOG_GUIDES`]). Ignored once seeded.
+    pub catalog_guides: usize,
 }
 
 impl ServerConfig {
     /// The default access-token lifetime: ten minutes.
     pub const DEFAULT_ACCESS_TOKEN_TTL: Duration = Duration::from_secs(10 * 60);
+
+    /// The default size of a fresh catalog: 3000 guides.
+    pub const DEFAULT_CATALOG_GUIDES: usize = 3000;
 
     /// A config with the given data dir and mode and defaults for the rest.
     pub fn new(data_dir: impl Into<PathBuf>, dev: bool) -> ServerConfig {
@@ -25,6 +31,7 @@ impl ServerConfig {
             data_dir: data_dir.into(),
             dev,
             access_token_ttl: Self::DEFAULT_ACCESS_TOKEN_TTL,
+            catalog_guides: Self::DEFAULT_CATALOG_GUIDES,
         }
     }
 }

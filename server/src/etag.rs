@@ -50,7 +50,7 @@ fn etag_of(bytes: &[u8]) -> String {
 
 /// RFC 9110 §13.1.2: `*` matches any current representation; otherwise weak
 /// comparison, so `W/"x"` matches `"x"`. Every header line is considered.
-fn if_none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
+pub(crate) fn if_none_match_hits(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()

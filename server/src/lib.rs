@@ -15,6 +15,7 @@
 mod api;
 mod app;
 mod auth;
+mod catalog;
 mod clock;
 mod config;
 mod db;

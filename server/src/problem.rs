@@ -35,11 +35,15 @@ pub(crate) enum ProblemKind {
     /// 403 for an account whose tier is too low (e.g. not yet real-name
     /// verified); the body names the tier needed as `required_tier`.
     TierRequired,
+    /// 410 for a catalog change cursor older than the retained change log:
+    /// the client must sync again from the beginning.
+    CursorExpired,
 }
 
 impl ProblemKind {
     /// The kinds that own their status: `from_status` maps back to these.
-    /// More specific kinds sharing a status (`TierRequired`) are left out.
+    /// More specific kinds sharing a status (`TierRequired`,
+    /// `CursorExpired`) are left out.
     const ALL: [ProblemKind; 16] = [
         ProblemKind::BadRequest,
         ProblemKind::Unauthorized,
@@ -86,6 +90,7 @@ impl ProblemKind {
             ProblemKind::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             ProblemKind::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
             ProblemKind::TierRequired => StatusCode::FORBIDDEN,
+            ProblemKind::CursorExpired => StatusCode::GONE,
         }
     }
 
@@ -108,6 +113,7 @@ impl ProblemKind {
             ProblemKind::ServiceUnavailable => "service-unavailable",
             ProblemKind::GatewayTimeout => "gateway-timeout",
             ProblemKind::TierRequired => "tier-required",
+            ProblemKind::CursorExpired => "cursor-expired",
         }
     }
 
@@ -130,6 +136,7 @@ impl ProblemKind {
             ProblemKind::ServiceUnavailable => "Service unavailable",
             ProblemKind::GatewayTimeout => "Gateway timeout",
             ProblemKind::TierRequired => "Higher account tier required",
+            ProblemKind::CursorExpired => "Cursor expired",
         }
     }
 }

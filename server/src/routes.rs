@@ -54,6 +54,16 @@ fn all_routes() -> Vec<Route> {
         Route::new(Method::GET, "/api/v1/regions", api::regions::list),
         Route::new(Method::GET, "/api/v1/departments", api::departments::list),
         Route::new(
+            Method::GET,
+            "/api/v1/catalog/items/{code}",
+            api::catalog::get_item,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/catalog/changes",
+            api::catalog::changes,
+        ),
+        Route::new(
             Method::POST,
             "/api/v1/auth/sms-code",
             api::auth::send_sms_code,
@@ -81,6 +91,8 @@ fn all_routes() -> Vec<Route> {
             dev::auth::expire_access_tokens,
         )
         .dev_only(),
+        Route::new(Method::POST, "/dev/catalog/mutate", dev::catalog::mutate).dev_only(),
+        Route::new(Method::POST, "/dev/catalog/compact", dev::catalog::compact).dev_only(),
     ]
 }
 

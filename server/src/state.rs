@@ -22,7 +22,7 @@ pub(crate) struct AppState {
 impl AppState {
     pub(crate) async fn open(config: &ServerConfig) -> anyhow::Result<AppState> {
         Ok(AppState {
-            db: Db::open(config.data_dir.clone()).await?,
+            db: Db::open(config.data_dir.clone(), config.catalog_guides).await?,
             dev: DevState::default(),
             dev_enabled: config.dev,
             clock: Clock::default(),

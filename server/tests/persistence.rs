@@ -27,7 +27,12 @@ async fn department_codes(server: &TestServer) -> Vec<String> {
 #[tokio::test]
 async fn data_persists_across_a_restart_on_the_same_data_dir() {
     let data = tempfile::tempdir().unwrap();
-    let config = ServerConfig::new(data.path().join("nested/platform-data"), false);
+    // No service guides: they reference departments by foreign key, and this
+    // test deletes one behind the server's back.
+    let config = ServerConfig {
+        catalog_guides: 0,
+        ..ServerConfig::new(data.path().join("nested/platform-data"), false)
+    };
 
     let first = TestServer::start(config.clone()).await.unwrap();
     let seeded = department_codes(&first).await;

@@ -1,6 +1,7 @@
 //! Handlers of the public API under `/api/v1`, one file per resource.
 
 pub(crate) mod auth;
+pub(crate) mod catalog;
 pub(crate) mod departments;
 pub(crate) mod health;
 pub(crate) mod me;

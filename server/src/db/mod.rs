@@ -32,8 +32,10 @@ pub(crate) enum DbError {
 impl Db {
     /// Opens (creating if needed) `platform.db` in `data_dir`, applies the
     /// pragmas and brings the schema and seed data up to date.
-    pub(crate) async fn open(data_dir: PathBuf) -> anyhow::Result<Db> {
-        let conn = tokio::task::spawn_blocking(move || open::open(&data_dir)).await??;
+    /// A fresh database also gets `catalog_guides` generated service guides.
+    pub(crate) async fn open(data_dir: PathBuf, catalog_guides: usize) -> anyhow::Result<Db> {
+        let conn =
+            tokio::task::spawn_blocking(move || open::open(&data_dir, catalog_guides)).await??;
         Ok(Db {
             conn: Arc::new(Mutex::new(conn)),
         })

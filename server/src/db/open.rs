@@ -10,7 +10,7 @@ use super::{FILE_NAME, migrations};
 /// developer's sqlite3 shell) before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-pub(super) fn open(data_dir: &Path) -> anyhow::Result<Connection> {
+pub(super) fn open(data_dir: &Path, catalog_guides: usize) -> anyhow::Result<Connection> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating data dir {}", data_dir.display()))?;
     let path = data_dir.join(FILE_NAME);
@@ -31,5 +31,7 @@ pub(super) fn open(data_dir: &Path) -> anyhow::Result<Connection> {
     conn.pragma_update(None, "synchronous", "normal")?;
 
     migrations::migrate(&mut conn).with_context(|| format!("migrating {}", path.display()))?;
+    crate::catalog::store::seed(&mut conn, catalog_guides)
+        .with_context(|| format!("seeding the catalog in {}", path.display()))?;
     Ok(conn)
 }

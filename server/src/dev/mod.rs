@@ -4,6 +4,7 @@
 //! against the real server. Installed only when `ServerConfig::dev` is set.
 
 pub(crate) mod auth;
+pub(crate) mod catalog;
 pub(crate) mod faults;
 pub(crate) mod request_log;
 pub(crate) mod routes;

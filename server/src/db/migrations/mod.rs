@@ -8,6 +8,7 @@
 
 mod v1_regions_and_departments;
 mod v2_accounts_and_sign_ins;
+mod v3_catalog;
 
 use rusqlite::{Connection, Transaction};
 
@@ -24,6 +25,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 2,
         apply: v2_accounts_and_sign_ins::apply,
+    },
+    Migration {
+        version: 3,
+        apply: v3_catalog::apply,
     },
 ];
 
