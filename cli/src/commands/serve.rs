@@ -18,6 +18,9 @@ pub struct ServeArgs {
     /// Enable development routes (/dev/...): fault injection, request counts, SMS outbox.
     #[arg(long)]
     dev: bool,
+    /// How many service guides to generate on first start (e.g. 20000 for benchmarks).
+    #[arg(long, default_value_t = ServerConfig::DEFAULT_CATALOG_GUIDES)]
+    guides: usize,
 }
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -35,7 +38,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         dev = args.dev,
         "reference platform server listening; Ctrl-C stops it"
     );
-    let config = ServerConfig::new(args.data, args.dev);
+    let mut config = ServerConfig::new(args.data, args.dev);
+    config.catalog_guides = args.guides;
     banshitong_server::serve(listener, config, async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("Ctrl-C: finishing open requests, then stopping");
