@@ -79,6 +79,20 @@ pub(crate) fn china_date(epoch_ms: i64) -> (u32, u32, u32) {
     civil_from_days(days)
 }
 
+/// `2026-01-01T08:30:00Z`: `epoch_ms` as an RFC 3339 UTC timestamp to the
+/// second, for documents that say when they were made.
+pub(crate) fn rfc3339_utc(epoch_ms: i64) -> String {
+    let secs = epoch_ms.div_euclid(1000);
+    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+    let of_day = secs.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        of_day / 3600,
+        of_day % 3600 / 60,
+        of_day % 60
+    )
+}
+
 /// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to a proleptic
 /// Gregorian date.
 fn civil_from_days(days: i64) -> (u32, u32, u32) {
@@ -134,6 +148,13 @@ mod tests {
         assert_eq!(secs_until(1_000, 1_001), 1);
         assert_eq!(secs_until(1_000, 2_000), 1);
         assert_eq!(secs_until(1_000, 2_001), 2);
+    }
+
+    #[test]
+    fn rfc3339_in_utc() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(951_840_000_999), "2000-02-29T16:00:00Z");
+        assert_eq!(rfc3339_utc(1_735_689_599_000), "2024-12-31T23:59:59Z");
     }
 
     #[test]

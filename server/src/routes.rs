@@ -64,6 +64,11 @@ fn all_routes() -> Vec<Route> {
             api::catalog::changes,
         ),
         Route::new(
+            Method::GET,
+            "/api/v1/catalog/snapshot",
+            api::catalog_snapshot::get,
+        ),
+        Route::new(
             Method::POST,
             "/api/v1/auth/sms-code",
             api::auth::send_sms_code,

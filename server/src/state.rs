@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::ServerConfig;
+use crate::catalog::snapshot_cache::SnapshotCache;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::dev::DevState;
@@ -17,6 +18,8 @@ pub(crate) struct AppState {
     pub(crate) dev_enabled: bool,
     pub(crate) clock: Clock,
     pub(crate) access_token_ttl: Duration,
+    /// The last catalog snapshot built, reused until the catalog changes.
+    pub(crate) catalog_snapshot: SnapshotCache,
 }
 
 impl AppState {
@@ -27,6 +30,7 @@ impl AppState {
             dev_enabled: config.dev,
             clock: Clock::default(),
             access_token_ttl: config.access_token_ttl,
+            catalog_snapshot: SnapshotCache::default(),
         })
     }
 }

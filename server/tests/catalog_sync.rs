@@ -6,73 +6,17 @@ mod common;
 use std::collections::{BTreeSet, HashSet};
 
 use banshitong_server::{ServerConfig, TestServer};
+use common::catalog::{changes, codes, start, sync};
 use common::{assert_problem, client};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
 const GUIDES: usize = 400;
 
-async fn start(guides: usize) -> (TestServer, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig {
-        catalog_guides: guides,
-        ..ServerConfig::new(dir.path(), true)
-    };
-    (TestServer::start(config).await.unwrap(), dir)
-}
-
 async fn get_json(url: String) -> Value {
     let response = client().get(url).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
-}
-
-async fn changes(server: &TestServer, cursor: &str, limit: usize) -> reqwest::Response {
-    client()
-        .get(format!("{}/api/v1/catalog/changes", server.base_url()))
-        .query(&[("cursor", cursor), ("limit", &limit.to_string())])
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Pages from `cursor` to the end: (upserts, deletions, final cursor, pages).
-async fn sync(
-    server: &TestServer,
-    cursor: &str,
-    limit: usize,
-) -> (Vec<Value>, Vec<String>, String, usize) {
-    let (mut upserts, mut deletions, mut cursor, mut pages) =
-        (Vec::new(), Vec::new(), cursor.to_owned(), 0);
-    loop {
-        let response = changes(server, &cursor, limit).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let page: Value = response.json().await.unwrap();
-        pages += 1;
-        let got =
-            page["upserts"].as_array().unwrap().len() + page["deletions"].as_array().unwrap().len();
-        assert!(got <= limit);
-        upserts.extend(page["upserts"].as_array().unwrap().iter().cloned());
-        deletions.extend(
-            page["deletions"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c.as_str().unwrap().to_owned()),
-        );
-        cursor = page["next_cursor"].as_str().unwrap().to_owned();
-        if !page["has_more"].as_bool().unwrap() {
-            return (upserts, deletions, cursor, pages);
-        }
-        assert_eq!(got, limit, "a page before the last is full");
-    }
-}
-
-fn codes(guides: &[Value]) -> Vec<String> {
-    guides
-        .iter()
-        .map(|g| g["code"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[tokio::test]
@@ -111,6 +55,17 @@ async fn seeded_catalog_is_complete_and_consistent() {
             counties.insert(region.as_str().unwrap().to_owned());
         }
         assert_eq!(guide["revision"], 1);
+        // Drafts of the item use this form; the item code is the code's
+        // prefix (GA001-530102 → GA001.v1).
+        let item = guide["code"].as_str().unwrap().split('-').next().unwrap();
+        let form = guide["form_schema_id"].as_str().unwrap();
+        assert!(form.ends_with(".v1"), "{form}");
+        assert_eq!(
+            form.trim_end_matches(".v1")
+                .trim_start_matches(char::is_alphabetic),
+            item.trim_start_matches(char::is_alphabetic),
+            "the item number"
+        );
         let depth = guide["online_depth"].as_u64().unwrap();
         assert!(depth <= 4);
         assert!(

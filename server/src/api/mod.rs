@@ -2,6 +2,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod catalog;
+pub(crate) mod catalog_snapshot;
 pub(crate) mod departments;
 pub(crate) mod health;
 pub(crate) mod me;

@@ -11,6 +11,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
+use super::form_schema;
 use super::items::{Aud, GF, GG, ITEMS, Item, LICENCES, QR, QT, XK, ZS};
 use super::model::{Fee, Guide, Material, Place, Step};
 
@@ -197,6 +198,7 @@ fn guide(
         code,
         name: item.name.to_owned(),
         item_type: item.item_type.to_owned(),
+        form_schema_id: form_schema::for_item(item_index),
         department_code: department.code.clone(),
         department_name: department.name.clone(),
         region_codes: vec![region.code.clone()],

@@ -10,6 +10,10 @@ pub(crate) struct Guide {
     pub(crate) name: String,
     /// One of 行政许可, 行政确认, 行政给付, 行政征收, 公共服务, 其他行政权力.
     pub(crate) item_type: String,
+    /// The application-form schema drafts of this item use, e.g. `GA001.v1`:
+    /// the item code and a version, shared by every guide of the item (see
+    /// [`super::form_schema`]).
+    pub(crate) form_schema_id: String,
     pub(crate) department_code: String,
     pub(crate) department_name: String,
     /// GB/T 2260 codes of the regions where the guide applies.

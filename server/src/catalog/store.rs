@@ -87,8 +87,9 @@ pub(crate) fn get(conn: &Connection, code: &str) -> rusqlite::Result<Option<(Str
         .optional()
 }
 
-/// The highest seq ever handed out (0 before any change).
-fn latest_seq(conn: &Connection) -> rusqlite::Result<i64> {
+/// The highest seq ever handed out (0 before any change): the cursor of a
+/// client that is caught up.
+pub(crate) fn latest_seq(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row(
         "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'catalog_changes'), 0)",
         [],
@@ -233,6 +234,7 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+    use crate::catalog::form_schema;
     use crate::catalog::items::{COMPANY_THEMES, ITEM_TYPES, ITEMS, PERSON_THEMES};
     use crate::db::open_in_memory;
 
@@ -269,6 +271,37 @@ mod tests {
         // Seeding again is a no-op.
         seed(&mut a, 10).unwrap();
         assert_eq!(bodies(&a).len(), 400);
+    }
+
+    #[test]
+    fn every_guide_of_an_item_shares_its_form_schema() {
+        let mut conn = open_in_memory();
+        // Enough guides that every item appears in many regions, the
+        // province (where fallback departments handle some items) included.
+        seed(&mut conn, 3000).unwrap();
+        let mut by_item: std::collections::HashMap<String, HashSet<String>> = Default::default();
+        let bodies: Vec<String> = conn
+            .prepare("SELECT body FROM catalog_guides")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for body in &bodies {
+            let guide: Guide = serde_json::from_str(body).unwrap();
+            assert_eq!(
+                guide.form_schema_id,
+                form_schema::for_guide_code(&guide.code)
+            );
+            by_item
+                .entry(guide.name)
+                .or_default()
+                .insert(guide.form_schema_id);
+        }
+        assert_eq!(by_item.len(), ITEMS.len());
+        for (item, ids) in by_item {
+            assert_eq!(ids.len(), 1, "{item}: {ids:?}");
+        }
     }
 
     #[test]

@@ -56,7 +56,7 @@ impl DepartmentKind {
     }
 
     /// The code suffix: the pinyin initials Chinese staff already use.
-    fn slug(self) -> &'static str {
+    pub(crate) fn slug(self) -> &'static str {
         match self {
             DepartmentKind::PublicSecurity => "ga",
             DepartmentKind::MarketRegulation => "scjg",

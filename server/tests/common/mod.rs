@@ -4,6 +4,7 @@
 #![allow(dead_code)] // Each test binary uses a different subset.
 
 pub mod auth;
+pub mod catalog;
 
 use reqwest::{Response, StatusCode, header};
 use serde_json::Value;

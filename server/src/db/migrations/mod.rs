@@ -9,6 +9,7 @@
 mod v1_regions_and_departments;
 mod v2_accounts_and_sign_ins;
 mod v3_catalog;
+mod v4_guide_form_schema;
 
 use rusqlite::{Connection, Transaction};
 
@@ -29,6 +30,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 3,
         apply: v3_catalog::apply,
+    },
+    Migration {
+        version: 4,
+        apply: v4_guide_form_schema::apply,
     },
 ];
 
