@@ -1,12 +1,24 @@
-//! The public catalog: reference data (regions, departments) today, service
-//! guides next. Everything here is cached in `catalog.db` and readable with
-//! no network once fetched.
+//! The public catalog: reference data (regions, departments) and the
+//! service guides with their search. Everything here is cached in
+//! `catalog.db` and readable with no network once fetched.
 
 mod api;
+pub mod guides;
 pub mod model;
+pub mod search;
 mod store;
 
+use std::sync::Arc;
+
+pub use guides::ProgressListener;
+pub use guides::browse::{BrowseBy, FacetCount};
+pub use guides::model::{
+    Audience, Fee, Freshness, Guide, GuideView, Material, MaterialForm, MaterialSource, Place, Step,
+};
+pub use guides::progress::{CatalogStatus, SyncOptions, SyncPhase, SyncProgress, SyncReport};
+pub use guides::snapshot::SnapshotImport;
 pub use model::{Department, DepartmentLevel, Region, RegionLevel};
+pub use search::{GuideFilters, MatchedIn, SearchHit, SearchPage, SearchRequest, TextSpan};
 
 use crate::error::Result;
 use crate::http::HttpClient;
@@ -17,11 +29,16 @@ use crate::store::Database;
 pub struct Catalog {
     http: HttpClient,
     db: Database,
+    guides: Arc<guides::GuideShared>,
 }
 
 impl Catalog {
     pub(crate) fn new(http: HttpClient, db: Database) -> Self {
-        Self { http, db }
+        Self {
+            http,
+            db,
+            guides: Arc::default(),
+        }
     }
 
     /// All of Yunnan's administrative divisions (GB/T 2260). Fetched from the

@@ -27,6 +27,39 @@ pub const CATALOG: Migrations = Migrations(&[
         fetched_at_ms INTEGER NOT NULL,
         etag TEXT
      );",
+    // 2: the offline service-guide catalog and its search index
+    // (catalog/guides, catalog/search; docs/decisions/0002-guide-search.md).
+    "CREATE TABLE guides (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        department_code TEXT NOT NULL,
+        department_name TEXT NOT NULL,
+        material_names TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        generation INTEGER NOT NULL
+     );
+     CREATE INDEX guides_generation ON guides(generation);
+     CREATE TABLE guide_facets (
+        facet TEXT NOT NULL,
+        guide_id INTEGER NOT NULL REFERENCES guides(id) ON DELETE CASCADE,
+        PRIMARY KEY (facet, guide_id)
+     ) WITHOUT ROWID;
+     CREATE INDEX guide_facets_by_guide ON guide_facets(guide_id);
+     CREATE VIRTUAL TABLE guide_index USING fts5(
+        tokens, content='', contentless_delete=1, prefix='2',
+        tokenize='unicode61 remove_diacritics 0'
+     );
+     CREATE TABLE guide_sync (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        cursor TEXT,
+        generation INTEGER NOT NULL,
+        full_pass_open INTEGER NOT NULL,
+        last_synced_at_ms INTEGER,
+        snapshot_etag TEXT
+     );
+     INSERT INTO guide_sync (id, cursor, generation, full_pass_open) VALUES (1, NULL, 0, 0);",
 ]);
 
 /// `user-<id>.db`: one person's data, encrypted at rest.

@@ -145,3 +145,75 @@ pub fn stored_session(secrets: &MemorySecretStore) -> serde_json::Value {
     let bytes = secrets.get("session").unwrap().expect("a stored session");
     serde_json::from_slice(&bytes).unwrap()
 }
+
+/// A dev server whose fresh database gets `guides` generated guides. Keep
+/// the directory alive as long as the server.
+pub async fn catalog_server(guides: usize) -> (TestServer, TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = banshitong_server::ServerConfig {
+        catalog_guides: guides,
+        ..banshitong_server::ServerConfig::new(dir.path(), true)
+    };
+    (TestServer::start(config).await.unwrap(), dir)
+}
+
+/// `POST /dev/catalog/mutate`: the codes (upserted, deleted).
+pub async fn mutate_catalog(
+    server: &TestServer,
+    upserts: usize,
+    deletions: usize,
+) -> (Vec<String>, Vec<String>) {
+    let mutated: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/dev/catalog/mutate", server.base_url()))
+        .json(&serde_json::json!({"upserts": upserts, "deletions": deletions}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (
+        serde_json::from_value(mutated["upserted"].clone()).unwrap(),
+        serde_json::from_value(mutated["deleted"].clone()).unwrap(),
+    )
+}
+
+/// `POST /dev/catalog/compact`: old cursors answer 410 from now on.
+pub async fn compact_catalog(server: &TestServer) {
+    reqwest::Client::new()
+        .post(format!("{}/dev/catalog/compact", server.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+}
+
+/// The platform's gzip snapshot, as a file an app could ship.
+pub async fn snapshot_file(server: &TestServer) -> Vec<u8> {
+    reqwest::Client::new()
+        .get(format!("{}/api/v1/catalog/snapshot", server.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+/// Every guide the platform holds, parsed.
+pub async fn all_guides(server: &TestServer) -> Vec<banshitong_core::catalog::Guide> {
+    #[derive(serde::Deserialize)]
+    struct Snapshot {
+        guides: Vec<banshitong_core::catalog::Guide>,
+    }
+    let gzip = snapshot_file(server).await;
+    let snapshot: Snapshot =
+        serde_json::from_reader(flate2::read::GzDecoder::new(&gzip[..])).unwrap();
+    snapshot.guides
+}

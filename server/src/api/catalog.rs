@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::catalog::store::{self, ChangesOutcome};
+use crate::catalog::store::{self, ChangesOutcome, Cursor};
 use crate::etag::if_none_match_hits;
 use crate::extract::ApiQuery;
 use crate::problem::{Problem, ProblemKind};
@@ -53,24 +53,43 @@ pub(crate) struct ChangesQuery {
     limit: Option<String>,
 }
 
-/// `c<seq>`; the empty cursor means the beginning.
-fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, Problem> {
+/// A number of at most 18 digits (no sign, no spaces).
+fn seq(digits: &str) -> Option<i64> {
+    (!digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// `c<seq>` (caught up once), `f<seq>.<watermark>` (inside a full pass);
+/// the empty cursor starts a full pass.
+fn parse_cursor(cursor: Option<&str>) -> Result<Cursor, Problem> {
+    let parsed = match cursor {
+        None | Some("") => Some(Cursor::Start),
+        Some(text) => {
+            if let Some(rest) = text.strip_prefix('c') {
+                seq(rest).map(Cursor::Since)
+            } else if let Some(rest) = text.strip_prefix('f') {
+                rest.split_once('.').and_then(|(after, watermark)| {
+                    Some(Cursor::FullPass {
+                        after: seq(after)?,
+                        watermark: seq(watermark)?,
+                    })
+                })
+            } else {
+                None
+            }
+        }
+    };
+    parsed.ok_or_else(|| {
+        Problem::bad_request("cursor is malformed; use a next_cursor the server sent, or none.")
+    })
+}
+
+fn format_cursor(cursor: Cursor) -> String {
     match cursor {
-        None | Some("") => Ok(None),
-        Some(text) => text
-            .strip_prefix('c')
-            .filter(|digits| {
-                !digits.is_empty()
-                    && digits.len() <= 18
-                    && digits.bytes().all(|b| b.is_ascii_digit())
-            })
-            .and_then(|digits| digits.parse::<i64>().ok())
-            .map(Some)
-            .ok_or_else(|| {
-                Problem::bad_request(
-                    "cursor is malformed; use a next_cursor the server sent, or none.",
-                )
-            }),
+        Cursor::Start => String::new(),
+        Cursor::Since(seq) => format!("c{seq}"),
+        Cursor::FullPass { after, watermark } => format!("f{after}.{watermark}"),
     }
 }
 
@@ -92,11 +111,11 @@ pub(crate) async fn changes(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ChangesQuery>,
 ) -> Result<Response, Problem> {
-    let after = parse_cursor(query.cursor.as_deref())?;
+    let cursor = parse_cursor(query.cursor.as_deref())?;
     let limit = parse_limit(query.limit.as_deref())?;
     let outcome = state
         .db
-        .call(move |conn| store::changes(conn, after, limit))
+        .call(move |conn| store::changes(conn, cursor, limit))
         .await?;
     let page = match outcome {
         ChangesOutcome::Page(page) => page,
@@ -120,8 +139,10 @@ pub(crate) async fn changes(
     body.push_str("],\"deletions\":");
     body.push_str(&serde_json::to_string(&page.deletions).map_err(|_| Problem::internal())?);
     body.push_str(&format!(
-        ",\"next_cursor\":\"c{}\",\"has_more\":{}}}",
-        page.next_seq, page.has_more
+        ",\"next_cursor\":\"{}\",\"has_more\":{},\"remaining\":{}}}",
+        format_cursor(page.next),
+        page.has_more,
+        page.remaining
     ));
     Ok((
         StatusCode::OK,
@@ -143,10 +164,37 @@ mod tests {
 
     #[test]
     fn cursors_and_limits() {
-        assert_eq!(parse_cursor(None).unwrap(), None);
-        assert_eq!(parse_cursor(Some("")).unwrap(), None);
-        assert_eq!(parse_cursor(Some("c42")).unwrap(), Some(42));
-        for bad in ["42", "c", "c-1", "cx", "c1234567890123456789", "C1"] {
+        assert_eq!(parse_cursor(None).unwrap(), Cursor::Start);
+        assert_eq!(parse_cursor(Some("")).unwrap(), Cursor::Start);
+        assert_eq!(parse_cursor(Some("c42")).unwrap(), Cursor::Since(42));
+        assert_eq!(
+            parse_cursor(Some("f42.7")).unwrap(),
+            Cursor::FullPass {
+                after: 42,
+                watermark: 7
+            }
+        );
+        for cursor in [
+            Cursor::Since(3),
+            Cursor::FullPass {
+                after: 9,
+                watermark: 2,
+            },
+        ] {
+            assert_eq!(parse_cursor(Some(&format_cursor(cursor))).unwrap(), cursor);
+        }
+        for bad in [
+            "42",
+            "c",
+            "c-1",
+            "cx",
+            "c1234567890123456789",
+            "C1",
+            "f1",
+            "f1.",
+            "f.2",
+            "f1.2.3",
+        ] {
             assert!(parse_cursor(Some(bad)).is_err(), "{bad}");
         }
         assert_eq!(parse_limit(None).unwrap(), DEFAULT_LIMIT);

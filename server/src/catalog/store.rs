@@ -107,31 +107,58 @@ pub(crate) fn watermark(conn: &Connection) -> rusqlite::Result<i64> {
 
 pub(crate) enum ChangesOutcome {
     Page(ChangesPage),
-    /// The cursor is below the watermark, or beyond any seq handed out.
+    /// The cursor is below the watermark (or its full pass began before a
+    /// compaction), or beyond any seq handed out.
     Expired,
+}
+
+/// Where a client stands in the change log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cursor {
+    /// No cursor: a full pass from the beginning.
+    Start,
+    /// Caught up to `seq` once; only later changes are needed. Expires when
+    /// a compaction drops tombstones after it.
+    Since(i64),
+    /// Part-way through a full pass that began when the watermark was
+    /// `watermark`. A full pass needs no tombstones from before it (the
+    /// client drops what the pass did not bring), so it stays valid below
+    /// the watermark — unless a compaction happened since it began, which
+    /// may have dropped a tombstone for a guide the pass already sent.
+    FullPass { after: i64, watermark: i64 },
 }
 
 pub(crate) struct ChangesPage {
     /// Guide bodies (JSON text), in seq order.
     pub(crate) upserts: Vec<String>,
     pub(crate) deletions: Vec<String>,
-    pub(crate) next_seq: i64,
+    pub(crate) next: Cursor,
     pub(crate) has_more: bool,
+    /// Changes logged after this page (for a client's progress bar).
+    pub(crate) remaining: i64,
 }
 
-/// Changes after `after` (None: from the beginning), at most `limit`.
+/// Changes after `cursor`, at most `limit`.
 pub(crate) fn changes(
     conn: &Connection,
-    after: Option<i64>,
+    cursor: Cursor,
     limit: usize,
 ) -> rusqlite::Result<ChangesOutcome> {
     let latest = latest_seq(conn)?;
-    if let Some(after) = after
-        && (after < watermark(conn)? || after > latest)
-    {
-        return Ok(ChangesOutcome::Expired);
-    }
-    let after = after.unwrap_or(0);
+    let current_watermark = watermark(conn)?;
+    let (after, pass) = match cursor {
+        Cursor::Start => (0, Some(current_watermark)),
+        Cursor::Since(after) if after < current_watermark || after > latest => {
+            return Ok(ChangesOutcome::Expired);
+        }
+        Cursor::Since(after) => (after, None),
+        Cursor::FullPass { after, watermark }
+            if watermark < current_watermark || after > latest =>
+        {
+            return Ok(ChangesOutcome::Expired);
+        }
+        Cursor::FullPass { after, watermark } => (after, Some(watermark)),
+    };
     let mut statement = conn.prepare_cached(
         "SELECT c.seq, c.code, c.deleted, g.body FROM catalog_changes c \
          LEFT JOIN catalog_guides g ON g.code = c.code \
@@ -152,20 +179,33 @@ pub(crate) fn changes(
     let mut page = ChangesPage {
         upserts: Vec::new(),
         deletions: Vec::new(),
-        next_seq: after,
+        next: Cursor::Since(after),
         has_more,
+        remaining: 0,
     };
+    let mut next_seq = after;
     for (seq, code, deleted, body) in rows.into_iter().take(limit) {
-        page.next_seq = seq;
+        next_seq = seq;
         match (deleted, body) {
             (false, Some(body)) => page.upserts.push(body),
             _ => page.deletions.push(code),
         }
     }
-    if !has_more {
+    if has_more {
+        page.remaining = conn
+            .prepare_cached("SELECT count(*) FROM catalog_changes WHERE seq > ?1")?
+            .query_row([next_seq], |r| r.get(0))?;
+        page.next = match pass {
+            Some(watermark) => Cursor::FullPass {
+                after: next_seq,
+                watermark,
+            },
+            None => Cursor::Since(next_seq),
+        };
+    } else {
         // Caught up: the cursor names everything handed out so far, so a
         // compaction right now leaves it valid.
-        page.next_seq = latest.max(after);
+        page.next = Cursor::Since(latest.max(after));
     }
     Ok(ChangesOutcome::Page(page))
 }

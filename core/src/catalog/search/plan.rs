@@ -1,0 +1,224 @@
+//! A query turned into the ordered FTS5 expressions that produce its
+//! ranked results: name starts with a word, name contains one, materials
+//! or conditions contain one, the rest contains one — each split into the
+//! user's region first, then elsewhere. Within a segment results come in
+//! index order, so a page needs only as many postings as it shows, and the
+//! next page starts where this one stopped (keyset paging): no expression
+//! ever scores or sorts every hit.
+
+use super::facets::{self, region_and_ancestors};
+use super::pinyin::{PinyinVocabulary, looks_like_pinyin};
+use super::synonyms;
+use super::tokens::{Field, fold, phrase};
+use super::{GuideFilters, MatchedIn};
+
+/// One query word and everything it may stand for.
+#[derive(Debug, Clone)]
+pub(crate) struct Word {
+    /// The text searched for: the word, its synonym variants, and for
+    /// pinyin the Chinese it spells. Also what snippets highlight.
+    pub(crate) alternatives: Vec<String>,
+}
+
+/// One step of the ranked walk.
+#[derive(Debug, Clone)]
+pub(crate) struct Segment {
+    pub(crate) matched_in: MatchedIn,
+    pub(crate) in_preferred_region: bool,
+    pub(crate) expression: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub(crate) words: Vec<Word>,
+    pub(crate) segments: Vec<Segment>,
+}
+
+/// Splits a query into words: whitespace and punctuation separate them.
+pub(crate) fn split_words(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| {
+            c.is_whitespace() || c == ',' || c == '，' || c == '、' || c == ';' || c == '；'
+        })
+        .map(|w| w.chars().map(fold).collect::<String>())
+        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+        .collect()
+}
+
+/// What one word may stand for. `vocabulary` is consulted only for words
+/// that look like pinyin.
+pub(crate) fn expand_word(word: &str, vocabulary: Option<&PinyinVocabulary>) -> Word {
+    let mut alternatives = synonyms::expand(word);
+    if looks_like_pinyin(word)
+        && let Some(vocabulary) = vocabulary
+    {
+        for chinese in vocabulary.resolve(word) {
+            for variant in synonyms::expand(&chinese) {
+                if !alternatives.contains(&variant) {
+                    alternatives.push(variant);
+                }
+            }
+        }
+    }
+    Word { alternatives }
+}
+
+fn or(parts: impl IntoIterator<Item = String>) -> Option<String> {
+    let parts: Vec<String> = parts.into_iter().collect();
+    match parts.len() {
+        0 => None,
+        1 => parts.into_iter().next(),
+        _ => Some(format!("({})", parts.join(" OR "))),
+    }
+}
+
+fn and(parts: impl IntoIterator<Item = String>) -> Option<String> {
+    let parts: Vec<String> = parts.into_iter().collect();
+    match parts.len() {
+        0 => None,
+        1 => parts.into_iter().next(),
+        _ => Some(format!("({})", parts.join(" AND "))),
+    }
+}
+
+impl Word {
+    /// The word in one field: any alternative's phrase.
+    fn in_field(&self, field: Field) -> Option<String> {
+        or(self.alternatives.iter().filter_map(|a| phrase(a, field)))
+    }
+
+    fn at_name_start(&self) -> Option<String> {
+        or(self
+            .alternatives
+            .iter()
+            .filter_map(|a| phrase(a, Field::Name).map(|p| format!("^{p}"))))
+    }
+
+    fn anywhere(&self) -> Option<String> {
+        or(Field::ALL.iter().filter_map(|f| self.in_field(*f)))
+    }
+}
+
+fn quoted(facet: &str) -> String {
+    format!("\"{}\"", facets::token(facet))
+}
+
+/// The filters as one FTS5 expression (None when there are none).
+fn filter_expression(filters: &GuideFilters) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(region) = &filters.region_code {
+        parts.push(quoted(&format!("r{region}")));
+    }
+    if let Some(department) = &filters.department_code {
+        parts.push(quoted(&facets::department(department)));
+    }
+    if let Some(theme) = &filters.theme {
+        parts.push(quoted(&facets::theme_facet(theme)));
+    }
+    if let Some(audience) = filters.audience {
+        parts.push(quoted(audience.facet()));
+    }
+    if let Some(min) = filters.min_online_depth {
+        parts.extend(or((min.min(4)..=4).map(|d| quoted(&format!("o{d}")))));
+    }
+    and(parts)
+}
+
+/// Matches every guide (each has exactly one online depth).
+fn everything() -> String {
+    or((0..=4).map(|d| quoted(&format!("o{d}")))).unwrap_or_default()
+}
+
+pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Option<&str>) -> Plan {
+    let all_words = and(words.iter().filter_map(Word::anywhere));
+    let base =
+        and(all_words.into_iter().chain(filter_expression(filters))).unwrap_or_else(everything);
+    let tiers: Vec<(MatchedIn, String)> = if words.is_empty() {
+        vec![(MatchedIn::Filters, base)]
+    } else {
+        let name = or(words.iter().filter_map(|w| w.in_field(Field::Name)));
+        let name_start = or(words.iter().filter_map(Word::at_name_start));
+        let key = or(words.iter().filter_map(|w| w.in_field(Field::Key)));
+        let mut tiers = Vec::new();
+        if let (Some(name), Some(name_start)) = (&name, &name_start) {
+            tiers.push((MatchedIn::NameStart, format!("({base} AND {name_start})")));
+            tiers.push((
+                MatchedIn::Name,
+                format!("({base} AND {name}) NOT {name_start}"),
+            ));
+        }
+        let not_name = name
+            .as_ref()
+            .map(|n| format!(" NOT {n}"))
+            .unwrap_or_default();
+        if let Some(key) = &key {
+            tiers.push((
+                MatchedIn::MaterialsOrConditions,
+                format!("({base} AND {key}){not_name}"),
+            ));
+        }
+        let earlier = or(name.into_iter().chain(key));
+        let not_earlier = earlier.map(|e| format!(" NOT {e}")).unwrap_or_default();
+        tiers.push((MatchedIn::Body, format!("{base}{not_earlier}")));
+        tiers
+    };
+    let preferred = prefer_region.and_then(|region| {
+        or(region_and_ancestors(region)
+            .iter()
+            .map(|code| quoted(&format!("a{code}"))))
+    });
+    let mut segments = Vec::new();
+    for (matched_in, expression) in tiers {
+        match &preferred {
+            Some(pref) => {
+                segments.push(Segment {
+                    matched_in,
+                    in_preferred_region: true,
+                    expression: format!("({expression}) AND {pref}"),
+                });
+                segments.push(Segment {
+                    matched_in,
+                    in_preferred_region: false,
+                    expression: format!("({expression}) NOT {pref}"),
+                });
+            }
+            None => segments.push(Segment {
+                matched_in,
+                in_preferred_region: false,
+                expression,
+            }),
+        }
+    }
+    Plan { words, segments }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_on_spaces_and_punctuation() {
+        assert_eq!(
+            split_words(" 营业执照  昆明，ＡＢ "),
+            ["营业执照", "昆明", "ab"]
+        );
+        assert!(split_words("（）  ").is_empty());
+    }
+
+    #[test]
+    fn a_single_word_makes_four_tiers_split_by_region() {
+        let words = vec![expand_word("社保", None)];
+        let plan = plan(words, &GuideFilters::default(), Some("530102"));
+        assert_eq!(plan.segments.len(), 8);
+        assert!(plan.segments[0].expression.contains("^\"n社保\""));
+        assert!(plan.segments[0].expression.contains("\"fa530100\""));
+        assert!(plan.segments[0].expression.contains("\"n社会保险\""));
+    }
+
+    #[test]
+    fn no_words_and_no_filters_browse_everything() {
+        let plan = plan(Vec::new(), &GuideFilters::default(), None);
+        assert_eq!(plan.segments.len(), 1);
+        assert!(plan.segments[0].expression.contains("\"fo4\""));
+    }
+}
