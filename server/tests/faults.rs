@@ -3,7 +3,7 @@
 mod common;
 
 use banshitong_server::TestServer;
-use common::{assert_problem, client};
+use common::{assert_problem, catalog, client};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 
@@ -122,10 +122,22 @@ async fn bad_fault_requests_are_problems() {
         json!({"path_prefix": "/", "status": 200}),
         json!({"path_prefix": "/", "status": 418}),
         json!({"path_prefix": "/", "status": 503, "count": 0}),
+        json!({"path_prefix": "/"}),
+        json!({"path_prefix": "/", "status": 500, "body": "truncate"}),
+        json!({"path_prefix": "/", "status": 503, "body": "malformed"}),
+        json!({"path_prefix": "/", "body": "gzip"}),
+        json!({"path_prefix": "/", "body": "truncate", "retry_after_secs": 1}),
     ] {
         let response = add_fault(&server, fault).await;
         assert_problem(response, StatusCode::BAD_REQUEST, "bad-request").await;
     }
+    // None of those was queued.
+    let health = client()
+        .get(format!("{}/api/v1/health", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
     let unknown_field = add_fault(
         &server,
         json!({"path_prefix": "/", "status": 503, "cuont": 2}),
@@ -169,6 +181,97 @@ async fn bad_fault_requests_are_problems() {
         .await
         .unwrap();
     assert_problem(bad_prefix, StatusCode::BAD_REQUEST, "bad-request").await;
+    server.shutdown().await;
+}
+
+async fn changes_page(server: &TestServer) -> reqwest::Response {
+    client()
+        .get(format!(
+            "{}/api/v1/catalog/changes?limit=20",
+            server.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn truncated_bodies_are_complete_200s_cut_in_half() {
+    let (server, _dir) = catalog::start(50).await;
+    let real = changes_page(&server).await.bytes().await.unwrap();
+    assert!(serde_json::from_slice::<Value>(&real).is_ok());
+
+    let created = add_fault(
+        &server,
+        json!({"path_prefix": "/api/v1/catalog/changes", "body": "truncate", "count": 2}),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let echoed: Value = created.json().await.unwrap();
+    assert_eq!(
+        echoed,
+        json!({"path_prefix": "/api/v1/catalog/changes", "status": 200, "count": 2, "body": "truncate"})
+    );
+
+    for _ in 0..2 {
+        let response = changes_page(&server).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+        let length: usize = response.headers()[header::CONTENT_LENGTH]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        // The whole (short) body arrives: a cut-off answer, not a dropped connection.
+        let body = response.bytes().await.unwrap();
+        assert_eq!(body.len(), length);
+        assert_eq!(body.len(), real.len() / 2);
+        assert!(real.starts_with(&body));
+        assert!(serde_json::from_slice::<Value>(&body).is_err());
+    }
+    // Spent after `count`: the real page again.
+    assert_eq!(changes_page(&server).await.bytes().await.unwrap(), real);
+    assert_eq!(request_count(&server, "/api/v1/catalog/changes").await, 4);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_valid_json_of_the_wrong_shape_in_fault_order() {
+    let (server, _dir) = catalog::start(50).await;
+    // An error fault and then a body fault on the same prefix fire in that order.
+    for fault in [
+        json!({"path_prefix": "/api/v1/catalog/", "status": 503}),
+        json!({"path_prefix": "/api/v1/catalog/changes", "status": 200, "body": "malformed"}),
+    ] {
+        assert_eq!(
+            add_fault(&server, fault).await.status(),
+            StatusCode::CREATED
+        );
+    }
+
+    assert_problem(
+        changes_page(&server).await,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "service-unavailable",
+    )
+    .await;
+    let malformed = changes_page(&server).await;
+    assert_eq!(malformed.status(), StatusCode::OK);
+    assert_eq!(
+        malformed.headers()[header::CONTENT_TYPE],
+        "application/json"
+    );
+    assert_eq!(
+        malformed.json::<Value>().await.unwrap(),
+        json!({"unexpected": true})
+    );
+    let real: Value = changes_page(&server).await.json().await.unwrap();
+    assert!(real["upserts"].is_array());
+
+    // Dev paths stay intact even under a catch-all body fault.
+    let catch_all = add_fault(&server, json!({"path_prefix": "/", "body": "malformed"})).await;
+    assert_eq!(catch_all.status(), StatusCode::CREATED);
+    assert_eq!(request_count(&server, "/api/v1/catalog/changes").await, 3);
     server.shutdown().await;
 }
 

@@ -15,8 +15,8 @@ pub(crate) async fn add_fault(
     State(state): State<AppState>,
     ApiJson(spec): ApiJson<FaultSpec>,
 ) -> Result<(StatusCode, Json<FaultSpec>), Problem> {
-    state.dev.faults.add(&spec).map_err(Problem::bad_request)?;
-    Ok((StatusCode::CREATED, Json(spec)))
+    let echoed = state.dev.faults.add(spec).map_err(Problem::bad_request)?;
+    Ok((StatusCode::CREATED, Json(echoed)))
 }
 
 /// `DELETE /dev/faults`: drop every pending fault.
