@@ -100,7 +100,7 @@ async fn paged_sync_reports_progress_and_matches_the_server() {
         .unwrap();
     assert!(report.completed && !report.used_snapshot);
     assert_eq!((report.pages, report.guides), (4, 350));
-    let seen = seen.lock().unwrap();
+    let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.first().unwrap().phase, SyncPhase::Started);
     assert_eq!(seen.last().unwrap().phase, SyncPhase::Finished);
     let remaining: Vec<u64> = seen
@@ -311,4 +311,38 @@ async fn a_shipped_snapshot_imports_with_no_network_and_sync_continues_from_it()
         (report.upserted, report.deleted, report.guides),
         (3, 1, 249)
     );
+}
+
+#[tokio::test]
+async fn truncated_or_malformed_pages_are_refused_without_touching_the_catalog() {
+    let (server, _dir) = catalog_server(150).await;
+    let t = client_for(&server.base_url());
+    let catalog = t.client.catalog();
+    catalog.sync(None).await.unwrap();
+    let (upserted, _) = mutate_catalog(&server, 10, 2).await;
+    let before = catalog.status().await.unwrap();
+    let before_codes = indexed_codes(&t.client).await;
+
+    for mode in ["truncate", "malformed"] {
+        inject_broken_body(&server, "/api/v1/catalog/changes", mode).await;
+        let err = catalog.sync(None).await.unwrap_err();
+        assert!(matches!(err, Error::Protocol { .. }), "{mode}: {err:?}");
+        assert_eq!(catalog.status().await.unwrap(), before, "{mode}");
+        assert_eq!(indexed_codes(&t.client).await, before_codes, "{mode}");
+        let stored = catalog
+            .offline_guide(upserted[0].clone())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.revision, 1, "{mode}: nothing of the page applied");
+    }
+    // A broken first-install snapshot falls back to paging.
+    let fresh = client_for(&server.base_url());
+    inject_broken_body(&server, "/api/v1/catalog/snapshot", "truncate").await;
+    let report = fresh.client.catalog().sync(None).await.unwrap();
+    assert!(report.completed && !report.used_snapshot);
+    assert_eq!(report.guides, 148);
+
+    let report = catalog.sync(None).await.unwrap();
+    assert_eq!((report.upserted, report.deleted), (10, 2));
 }

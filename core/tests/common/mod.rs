@@ -217,3 +217,16 @@ pub async fn all_guides(server: &TestServer) -> Vec<banshitong_core::catalog::Gu
         serde_json::from_reader(flate2::read::GzDecoder::new(&gzip[..])).unwrap();
     snapshot.guides
 }
+
+/// Makes the next request under `path_prefix` answer 200 with a broken
+/// body: `"truncate"` (cut in half) or `"malformed"` (JSON of the wrong shape).
+pub async fn inject_broken_body(server: &TestServer, path_prefix: &str, mode: &str) {
+    reqwest::Client::new()
+        .post(format!("{}/dev/faults", server.base_url()))
+        .json(&serde_json::json!({"path_prefix": path_prefix, "body": mode}))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+}

@@ -44,7 +44,7 @@ pub(crate) fn etag_of(code: &str, revision: u32) -> String {
 
 pub(crate) enum Revalidated {
     NotModified,
-    Changed(Guide),
+    Changed(Box<Guide>),
 }
 
 /// Asks whether the stored revision is current (`If-None-Match`).
@@ -76,7 +76,7 @@ pub(crate) async fn revalidate(
             guide.code
         )));
     }
-    Ok(Revalidated::Changed(guide))
+    Ok(Revalidated::Changed(Box::new(guide)))
 }
 
 pub(crate) enum SnapshotDownload {

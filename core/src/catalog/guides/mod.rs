@@ -146,6 +146,7 @@ impl Catalog {
                 Err(Error::protocol("304 for a guide we never had"))
             }
             (Ok(Ok(Revalidated::Changed(guide))), _) => {
+                let guide = *guide;
                 let to_store = guide.clone();
                 self.db
                     .call(move |c| {

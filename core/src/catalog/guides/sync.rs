@@ -71,7 +71,6 @@ impl SyncRun<'_> {
             match self.first_install_snapshot(&mut report).await {
                 Ok(()) => {}
                 Err(e) if e.is_network() => return Err(e),
-                Err(e @ Error::InvalidInput { .. }) => return Err(e),
                 // A platform without the snapshot (or a bad file): page instead.
                 Err(e) => tracing::warn!(error = %e, "snapshot unusable; syncing page by page"),
             }

@@ -106,7 +106,7 @@ fn full_matches(entry: &Entry, at: usize, rest: &[u8], ends: &mut Vec<usize>) {
         let r = reading.as_bytes();
         if rest.starts_with(r) {
             full_matches(entry, at + 1, &rest[r.len()..], ends);
-        } else if r.starts_with(rest) && rest.len() >= 1 {
+        } else if r.starts_with(rest) {
             ends.push(at + 1);
         }
     }

@@ -1,6 +1,6 @@
 //! A query turned into the ordered FTS5 expressions that produce its
-//! ranked results: name starts with a word, name contains one, materials
-//! or conditions contain one, the rest contains one — each split into the
+//! ranked results: the name (starting with a word, then containing one),
+//! materials or conditions, then the rest — each tier split into the
 //! user's region first, then elsewhere. Within a segment results come in
 //! index order, so a page needs only as many postings as it shows, and the
 //! next page starts where this one stopped (keyset paging): no expression
@@ -167,26 +167,32 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
             .iter()
             .map(|code| quoted(&format!("a{code}"))))
     });
+    // Name matches form one tier for the region preference: the user's
+    // region's names (starting with the word, then containing it) before
+    // any other region's.
     let mut segments = Vec::new();
+    let mut pending_other = Vec::new();
     for (matched_in, expression) in tiers {
-        match &preferred {
-            Some(pref) => {
-                segments.push(Segment {
-                    matched_in,
-                    in_preferred_region: true,
-                    expression: format!("({expression}) AND {pref}"),
-                });
-                segments.push(Segment {
-                    matched_in,
-                    in_preferred_region: false,
-                    expression: format!("({expression}) NOT {pref}"),
-                });
-            }
-            None => segments.push(Segment {
+        let Some(pref) = &preferred else {
+            segments.push(Segment {
                 matched_in,
                 in_preferred_region: false,
                 expression,
-            }),
+            });
+            continue;
+        };
+        segments.push(Segment {
+            matched_in,
+            in_preferred_region: true,
+            expression: format!("({expression}) AND {pref}"),
+        });
+        pending_other.push(Segment {
+            matched_in,
+            in_preferred_region: false,
+            expression: format!("({expression}) NOT {pref}"),
+        });
+        if matched_in != MatchedIn::NameStart {
+            segments.append(&mut pending_other);
         }
     }
     Plan { words, segments }
@@ -212,7 +218,11 @@ mod tests {
         assert_eq!(plan.segments.len(), 8);
         assert!(plan.segments[0].expression.contains("^\"n社保\""));
         assert!(plan.segments[0].expression.contains("\"fa530100\""));
-        assert!(plan.segments[0].expression.contains("\"n社会保险\""));
+        assert!(
+            plan.segments[0]
+                .expression
+                .contains("\"n社会 n会保 n保险\"")
+        );
     }
 
     #[test]
