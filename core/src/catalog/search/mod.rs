@@ -184,7 +184,7 @@ pub(crate) fn run(
         format!("p{segment}.{row}")
     });
     found.truncate(limit);
-    let needles: Vec<Vec<char>> = plan
+    let needles: Vec<String> = plan
         .words
         .iter()
         .flat_map(|w| &w.alternatives)

@@ -130,22 +130,43 @@ fn everything() -> String {
 }
 
 pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Option<&str>) -> Plan {
-    let all_words = and(words.iter().filter_map(Word::anywhere));
-    let base =
-        and(all_words.into_iter().chain(filter_expression(filters))).unwrap_or_else(everything);
+    let filter = filter_expression(filters);
+    // With one word, each tier's own field expression already implies the
+    // word matched; with several, every word must match somewhere too.
+    // Leaving the redundant "anywhere" out of single-word tiers keeps FTS5
+    // from merging the body's long posting lists for nothing.
+    let restrict = if words.len() > 1 {
+        and(words
+            .iter()
+            .filter_map(Word::anywhere)
+            .chain(filter.clone()))
+    } else {
+        filter.clone()
+    };
+    let within = |expression: String| match &restrict {
+        Some(r) => format!("({r} AND {expression})"),
+        None => expression,
+    };
     let tiers: Vec<(MatchedIn, String)> = if words.is_empty() {
-        vec![(MatchedIn::Filters, base)]
+        vec![(MatchedIn::Filters, filter.unwrap_or_else(everything))]
     } else {
         let name = or(words.iter().filter_map(|w| w.in_field(Field::Name)));
         let name_start = or(words.iter().filter_map(Word::at_name_start));
         let key = or(words.iter().filter_map(|w| w.in_field(Field::Key)));
+        let body = or(words.iter().filter_map(|w| w.in_field(Field::Body)));
         let mut tiers = Vec::new();
-        if let (Some(name), Some(name_start)) = (&name, &name_start) {
-            tiers.push((MatchedIn::NameStart, format!("({base} AND {name_start})")));
-            tiers.push((
-                MatchedIn::Name,
-                format!("({base} AND {name}) NOT {name_start}"),
-            ));
+        match (&name, &name_start) {
+            // "Starts with" ranks one word's hits; with several words the
+            // extra pass costs more than it sorts.
+            (Some(name), Some(name_start)) if words.len() == 1 => {
+                tiers.push((MatchedIn::NameStart, within(name_start.clone())));
+                tiers.push((
+                    MatchedIn::Name,
+                    format!("{} NOT {name_start}", within(name.clone())),
+                ));
+            }
+            (Some(name), _) => tiers.push((MatchedIn::Name, within(name.clone()))),
+            _ => {}
         }
         let not_name = name
             .as_ref()
@@ -154,12 +175,20 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
         if let Some(key) = &key {
             tiers.push((
                 MatchedIn::MaterialsOrConditions,
-                format!("({base} AND {key}){not_name}"),
+                format!("{}{not_name}", within(key.clone())),
             ));
         }
         let earlier = or(name.into_iter().chain(key));
         let not_earlier = earlier.map(|e| format!(" NOT {e}")).unwrap_or_default();
-        tiers.push((MatchedIn::Body, format!("{base}{not_earlier}")));
+        // Several words: all matched, none in the name or key fields.
+        let rest = if words.len() > 1 {
+            restrict.clone()
+        } else {
+            body.map(&within)
+        };
+        if let Some(rest) = rest {
+            tiers.push((MatchedIn::Body, format!("{rest}{not_earlier}")));
+        }
         tiers
     };
     let preferred = prefer_region.and_then(|region| {

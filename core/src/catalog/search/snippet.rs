@@ -46,21 +46,21 @@ fn body_lines(guide: &Guide) -> Vec<String> {
     lines
 }
 
-/// Which characters of `text` are inside an occurrence of a needle.
-fn marks(text: &[char], needles: &[Vec<char>]) -> Vec<bool> {
+/// Which characters of `text` are inside an occurrence of a needle
+/// (needles are folded: lower-case, full-width letters as ASCII).
+fn marks(text: &[char], needles: &[String]) -> Vec<bool> {
     let mut marked = vec![false; text.len()];
+    // Folding maps one character to one, so character positions agree.
+    let folded: String = text.iter().map(|c| fold(*c)).collect();
+    let mut char_at = vec![0; folded.len() + 1];
+    for (i, (byte, _)) in folded.char_indices().enumerate() {
+        char_at[byte] = i;
+    }
     for needle in needles.iter().filter(|n| !n.is_empty()) {
-        if needle.len() > text.len() {
-            continue;
-        }
-        for start in 0..=text.len() - needle.len() {
-            if text[start..start + needle.len()]
-                .iter()
-                .zip(needle)
-                .all(|(a, b)| fold(*a) == *b)
-            {
-                marked[start..start + needle.len()].fill(true);
-            }
+        let width = needle.chars().count();
+        for (byte, _) in folded.match_indices(needle.as_str()) {
+            let start = char_at[byte];
+            marked[start..start + width].fill(true);
         }
     }
     marked
@@ -81,18 +81,14 @@ fn spans(text: &[char], marked: &[bool]) -> Vec<TextSpan> {
 }
 
 /// The name, highlighted.
-pub(crate) fn name_spans(name: &str, needles: &[Vec<char>]) -> Vec<TextSpan> {
+pub(crate) fn name_spans(name: &str, needles: &[String]) -> Vec<TextSpan> {
     let chars: Vec<char> = name.chars().collect();
     let marked = marks(&chars, needles);
     spans(&chars, &marked)
 }
 
 /// The best line of the guide for this hit, cut around its first highlight.
-pub(crate) fn snippet(
-    guide: &Guide,
-    matched_in: MatchedIn,
-    needles: &[Vec<char>],
-) -> Vec<TextSpan> {
+pub(crate) fn snippet(guide: &Guide, matched_in: MatchedIn, needles: &[String]) -> Vec<TextSpan> {
     let (first, second) = match matched_in {
         MatchedIn::Body => (body_lines(guide), key_lines(guide)),
         _ => (key_lines(guide), body_lines(guide)),
@@ -147,7 +143,7 @@ mod tests {
 
     #[test]
     fn highlights_every_occurrence_case_insensitively() {
-        let needles = vec!["社保".chars().collect::<Vec<_>>(), "icp".chars().collect()];
+        let needles = vec!["社保".to_owned(), "icp".to_owned()];
         let spans = name_spans("社保卡与ICP社保", &needles);
         let text: Vec<(&str, bool)> = spans
             .iter()
