@@ -59,6 +59,8 @@ enum Command {
     Regions(commands::reference::RegionsArgs),
     /// List the departments that handle service items (cached for offline use).
     Departments(commands::reference::DepartmentsArgs),
+    /// The offline service-guide catalog (办事指南): sync, search, show, browse.
+    Guides(commands::guides::GuidesArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +74,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // Ctrl-C, handled cleanly; the command has said what happens next.
+        Err(e) if e.is::<commands::Interrupted>() => ExitCode::from(130),
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -95,5 +99,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Health => commands::reference::health(&session).await,
         Command::Regions(args) => commands::reference::regions(&session, args).await,
         Command::Departments(args) => commands::reference::departments(&session, args).await,
+        Command::Guides(args) => commands::guides::run(&session, args).await,
     }
 }

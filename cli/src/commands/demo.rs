@@ -7,13 +7,17 @@ use std::time::Instant;
 
 use anyhow::{Context, ensure};
 use banshitong_core::auth::{SessionState, Verification};
-use banshitong_core::catalog::RegionLevel;
+use banshitong_core::catalog::{BrowseBy, Freshness, RegionLevel, SearchRequest};
 use banshitong_core::platform::{MemorySecretStore, SecretStore};
 use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
 
+use super::PREFERRED_REGION_KEY;
 use super::account::dev_outbox_code;
-use crate::output::with_spinner;
+use super::guides::{
+    SyncBar, freshness_line, material_line, open_guide, preferred_region, sync_summary, yuan,
+};
+use crate::output::{Style, with_spinner};
 
 /// The demo citizen: a made-up number, and a real-format ID and bank card
 /// that the reference platform's documented rules accept.
@@ -30,9 +34,9 @@ struct Narrator {
 }
 
 impl Narrator {
-    fn step(&mut self, title: &str) {
+    fn step(&mut self, title: impl AsRef<str>) {
         self.step += 1;
-        println!("\n[{}] {title}", self.step);
+        println!("\n[{}] {}", self.step, title.as_ref());
     }
 
     fn say(&self, line: impl AsRef<str>) {
@@ -113,6 +117,8 @@ pub async fn run() -> anyhow::Result<()> {
         other => anyhow::bail!("the session did not survive the restart: {other:?}"),
     }
 
+    let opened = catalog_steps(&mut n, &client).await?;
+
     n.step("Lose the network: stop the platform, read from the offline cache");
     server.shutdown().await;
     let offline = client.regions().await.context("offline read failed")?;
@@ -124,6 +130,36 @@ pub async fn run() -> anyhow::Result<()> {
         "{} regions still readable with no platform",
         offline.len()
     ));
+    let started = Instant::now();
+    let page = client
+        .catalog()
+        .search(SearchRequest {
+            query: "社保".into(),
+            limit: 1,
+            ..SearchRequest::default()
+        })
+        .await?;
+    ensure!(!page.hits.is_empty(), "the offline search found nothing");
+    n.say(format!(
+        "search still answers “社保” in {:.0} ms: {}",
+        started.elapsed().as_secs_f64() * 1000.0,
+        page.hits[0].name
+    ));
+    // The offline copy alone: `guide()` would first spend its budget on
+    // retries against the dead platform (the app shows the same copy).
+    let guide = client
+        .catalog()
+        .offline_guide(opened)
+        .await?
+        .context("the opened guide is not in the offline copy")?;
+    let synced = client.catalog().status().await?.last_synced_at_ms;
+    n.say(format!(
+        "{} still opens: {}",
+        guide.name,
+        freshness_line(Freshness::Offline {
+            synced_at_ms: synced
+        })
+    ));
     match client.health().await {
         Err(e) if e.is_network() => n.say(format!("live calls say so clearly: {e}")),
         other => anyhow::bail!("expected an offline error, got {other:?}"),
@@ -134,6 +170,107 @@ pub async fn run() -> anyhow::Result<()> {
         n.started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The offline guide catalog: first sync from the snapshot with a progress
+/// bar, three searches, one guide. Returns the code of the guide it opened.
+async fn catalog_steps(n: &mut Narrator, client: &Client) -> anyhow::Result<String> {
+    let catalog = client.catalog();
+    n.step("Sync the offline service-guide catalog (办事指南): a first install takes the snapshot");
+    let bar = SyncBar::new(true);
+    let started = Instant::now();
+    let report = catalog.sync(Some(bar.listener())).await;
+    bar.finish();
+    let report = report?;
+    n.say(format!(
+        "{} in {:.1} s",
+        sync_summary(&report),
+        started.elapsed().as_secs_f64()
+    ));
+    let started = Instant::now();
+    let again = catalog.sync(None).await?;
+    n.say(format!(
+        "syncing again asks only for changes: {} ({:.0} ms)",
+        sync_summary(&again),
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    let themes = catalog.browse(BrowseBy::Theme, None).await?;
+    let themes: Vec<String> = themes
+        .iter()
+        .take(6)
+        .map(|t| format!("{} {}", t.label, t.count))
+        .collect();
+    n.say(format!("by theme: {} …", themes.join("、")));
+
+    let preferred = preferred_region(client).await;
+    n.step(format!(
+        "Search offline: words, pinyin initials, several words; {} (the saved preference) first",
+        preferred.as_deref().unwrap_or("no region")
+    ));
+    let style = Style::for_stdout();
+    let mut to_open = None;
+    for query in ["社保", "yyzz", "营业执照 昆明"] {
+        let started = Instant::now();
+        let page = catalog
+            .search(SearchRequest {
+                query: query.into(),
+                prefer_region_code: preferred.clone(),
+                limit: 3,
+                ..SearchRequest::default()
+            })
+            .await?;
+        n.say(format!(
+            "“{query}”: {} ms",
+            format_args!("{:.1}", started.elapsed().as_secs_f64() * 1000.0)
+        ));
+        for (i, hit) in page.hits.iter().enumerate() {
+            let region = if hit.in_preferred_region {
+                " · your region"
+            } else {
+                ""
+            };
+            n.say(format!(
+                "  {}. {}  {} · {}{region}",
+                i + 1,
+                style.spans(&hit.name_spans),
+                hit.code,
+                hit.department_name
+            ));
+            if !hit.snippet.is_empty() {
+                n.say(format!("     {}", style.spans(&hit.snippet)));
+            }
+        }
+        if let Some(hit) = page.hits.first() {
+            to_open = Some(hit.code.clone());
+        }
+    }
+    let code = to_open.context("the searches found no guide to open")?;
+
+    n.step("Open a guide: checked with the platform by ETag, kept for offline reading");
+    let view = open_guide(&catalog, &code).await?;
+    let g = &view.guide;
+    n.say(format!("{} ({}) · {}", g.name, g.code, g.department_name));
+    for material in g.materials.iter().take(6) {
+        n.say(format!("  材料 {}", material_line(material)));
+    }
+    if g.materials.len() > 6 {
+        n.say(format!("  … {} materials in all", g.materials.len()));
+    }
+    let fees = if g.fees.is_empty() {
+        "free".to_owned()
+    } else {
+        g.fees
+            .iter()
+            .map(|f| format!("{} {}", f.name, yuan(f.amount_fen)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    n.say(format!(
+        "promised in {} working days (legal {}); fees: {fees}; online depth {}/4, {} visit(s) in person",
+        g.promised_time_limit_days, g.legal_time_limit_days, g.online_depth, g.visits_in_person
+    ));
+    n.say(freshness_line(view.freshness));
+    Ok(code)
 }
 
 /// Register, sign in by SMS, verify the real name, act for a company.
@@ -201,7 +338,7 @@ async fn identity_steps(
     ));
     n.say(format!("session: {}", state_line(&auth.state())));
     let me = client.my_preferences().await?;
-    me.set("preferred_region", "530102").await?;
+    me.set(PREFERRED_REGION_KEY, "530102").await?;
     n.say("preferred region saved in the user's encrypted database");
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod demo;
+pub mod guides;
 pub mod reference;
 pub mod serve;
 
@@ -11,6 +12,23 @@ use anyhow::Context;
 use banshitong_core::{Client, ClientConfig};
 
 use crate::secrets::{self, SecretStoreChoice};
+
+/// Where the signed-in user's preferred region (a GB/T 2260 code) is kept
+/// in their preferences; searches rank its guides first.
+pub const PREFERRED_REGION_KEY: &str = "preferred_region";
+
+/// A command the user stopped with Ctrl-C, cleanly: it has said so already,
+/// and `bst` exits with status 130 without an error line.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
 
 /// The global options every client command shares.
 pub struct Session {
