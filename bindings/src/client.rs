@@ -7,6 +7,7 @@ use banshitong_core::events::Connectivity;
 use banshitong_core::{Client, ClientConfig, Health};
 
 use crate::auth::BstAuth;
+use crate::catalog::BstCatalog;
 use crate::error::BstError;
 use crate::platform::{ForeignSecretStore, Logger, SecretStore, init_platform};
 use crate::runtime::{guard, run};
@@ -53,6 +54,12 @@ impl BstClient {
     /// Sign-in, verification, acting identity and the session state.
     pub fn auth(&self) -> Arc<BstAuth> {
         BstAuth::new(self.core.auth())
+    }
+
+    /// The offline service-guide catalog: sync, search, guides, browsing.
+    /// Every handle shares the one catalog (and its running sync).
+    pub fn catalog(&self) -> Arc<BstCatalog> {
+        BstCatalog::new(self.core.catalog())
     }
 
     /// A setting of the signed-in user, from their own encrypted database.

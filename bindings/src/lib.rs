@@ -1,13 +1,15 @@
 //! banshitong-ffi: the one library the Kotlin and Swift apps load.
 //!
-//! It holds only what the FFI needs: the `BstClient` object, the flat error,
-//! the foreign traits (secret store, logger, listeners), subscription handles
-//! and the tokio runtime. Records and enums are defined (and derive uniffi)
-//! in banshitong-core, so there is one copy of every type.
+//! It holds only what the FFI needs: the `BstClient` object with its
+//! `BstAuth` and `BstCatalog`, the flat error, the foreign traits (secret
+//! store, logger, listeners), subscription handles and the tokio runtime.
+//! Records and enums are defined (and derive uniffi) in banshitong-core, so
+//! there is one copy of every type.
 
 uniffi::setup_scaffolding!("banshitong");
 
 mod auth;
+mod catalog;
 mod client;
 mod error;
 mod platform;
@@ -17,6 +19,7 @@ mod subscription;
 mod testing;
 
 pub use auth::BstAuth;
+pub use catalog::{BstCatalog, SyncListener};
 pub use client::BstClient;
 pub use error::{BstError, ErrorKind};
 pub use platform::{Logger, SecretStore, init_platform};

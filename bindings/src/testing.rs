@@ -1,10 +1,12 @@
 //! Test support for the Kotlin and Swift suites (feature `testing`, never in
-//! an app build): the reference platform in-process, fault injection, and a
-//! way to provoke a panic to prove it comes back as an error.
+//! an app build): the reference platform in-process, fault injection,
+//! catalog changes and its snapshot file, and a way to provoke a panic to
+//! prove it comes back as an error.
 
 use std::sync::{Arc, Mutex};
 
-use banshitong_server::TestServer;
+use banshitong_server::{ServerConfig, TestServer};
+use tempfile::TempDir;
 
 use crate::error::{BstError, ErrorKind};
 use crate::runtime::run;
@@ -13,20 +15,46 @@ use crate::runtime::run;
 pub struct ReferencePlatform {
     base_url: String,
     server: Mutex<Option<TestServer>>,
+    // After the server, so the folder outlives it.
+    _data_dir: TempDir,
+}
+
+/// What `mutate_catalog` changed on the platform.
+#[derive(uniffi::Record)]
+pub struct CatalogMutation {
+    pub upserted: Vec<String>,
+    pub deleted: Vec<String>,
 }
 
 #[uniffi::export]
 impl ReferencePlatform {
-    /// Starts a reference server with development routes on a free loopback port.
+    /// Starts a reference server with development routes on a free loopback
+    /// port, with the default catalog (3,000 guides).
     #[uniffi::constructor]
     pub async fn start() -> Result<Arc<Self>, BstError> {
-        run(async {
-            let server = TestServer::start_in_temp_dir(true)
-                .await
-                .map_err(|e| BstError::new(ErrorKind::Internal, e.to_string()))?;
+        Self::start_with_guides(ServerConfig::DEFAULT_CATALOG_GUIDES as u32).await
+    }
+
+    /// Like `start`, with a catalog of `guides` generated guides; a few
+    /// hundred keep catalog tests fast.
+    #[uniffi::constructor]
+    pub async fn start_with_guides(guides: u32) -> Result<Arc<Self>, BstError> {
+        run(async move {
+            let internal =
+                |e: &dyn std::fmt::Display| BstError::new(ErrorKind::Internal, e.to_string());
+            let dir = tempfile::Builder::new()
+                .prefix("banshitong-server-")
+                .tempdir()
+                .map_err(|e| internal(&e))?;
+            let config = ServerConfig {
+                catalog_guides: guides as usize,
+                ..ServerConfig::new(dir.path(), true)
+            };
+            let server = TestServer::start(config).await.map_err(|e| internal(&e))?;
             Ok(Arc::new(Self {
                 base_url: server.base_url(),
                 server: Mutex::new(Some(server)),
+                _data_dir: dir,
             }))
         })
         .await
@@ -105,6 +133,53 @@ impl ReferencePlatform {
         )
         .await?;
         Ok(())
+    }
+
+    /// Bumps the revision of `upserts` random guides and deletes `deletions`
+    /// others, so the next sync has deltas and tombstones to apply.
+    pub async fn mutate_catalog(
+        &self,
+        upserts: u32,
+        deletions: u32,
+    ) -> Result<CatalogMutation, BstError> {
+        let body = serde_json::json!({"upserts": upserts, "deletions": deletions});
+        let mutated = self
+            .dev(reqwest::Method::POST, "/dev/catalog/mutate", Some(body))
+            .await?;
+        let codes = |key: &str| {
+            serde_json::from_value(mutated[key].clone()).map_err(|e| {
+                BstError::new(
+                    ErrorKind::Protocol,
+                    format!("mutate answered no {key}: {e}"),
+                )
+            })
+        };
+        Ok(CatalogMutation {
+            upserted: codes("upserted")?,
+            deleted: codes("deleted")?,
+        })
+    }
+
+    /// Writes the platform's catalog snapshot (gzip) to `path`, as an app
+    /// would ship it; answers its size in bytes.
+    pub async fn snapshot_file(&self, path: String) -> Result<u64, BstError> {
+        let url = format!("{}/api/v1/catalog/snapshot", self.base_url);
+        run(async move {
+            let failed =
+                |e: &dyn std::fmt::Display| BstError::new(ErrorKind::Offline, e.to_string());
+            let gzip = reqwest::get(url)
+                .await
+                .and_then(reqwest::Response::error_for_status)
+                .map_err(|e| failed(&e))?
+                .bytes()
+                .await
+                .map_err(|e| failed(&e))?;
+            tokio::fs::write(&path, &gzip)
+                .await
+                .map_err(|e| BstError::new(ErrorKind::Storage, e.to_string()))?;
+            Ok(gzip.len() as u64)
+        })
+        .await
     }
 
     /// How many refresh grants the platform has answered.

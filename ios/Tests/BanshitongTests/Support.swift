@@ -116,17 +116,27 @@ func temporaryDirectory() throws -> String {
     return url.path
 }
 
-func newClient(_ baseUrl: String, store: SecretStore = SwiftSecretStore()) throws -> BstClient {
-    var config = defaultClientConfig(apiBaseUrl: baseUrl, dataDir: try temporaryDirectory())
+func newClient(
+    _ baseUrl: String, store: SecretStore = SwiftSecretStore(), dataDir: String? = nil
+) throws -> BstClient {
+    var config = defaultClientConfig(apiBaseUrl: baseUrl, dataDir: try dataDir ?? temporaryDirectory())
     // Fast retries: tests should not wait for production back-off.
     config.retry.maxAttempts = 2
     config.retry.baseDelay = 0.02
     return try BstClient(config: config, secretStore: store, logger: nil)
 }
 
-/// Runs `body` with a fresh reference platform, stopped afterwards.
-func withPlatform<T>(_ body: (ReferencePlatform) async throws -> T) async throws -> T {
-    let platform = try await ReferencePlatform.start()
+/// Runs `body` with a fresh reference platform (`guides` in its catalog, or
+/// the default 3,000), stopped afterwards.
+func withPlatform<T>(
+    guides: UInt32? = nil, _ body: (ReferencePlatform) async throws -> T
+) async throws -> T {
+    let platform: ReferencePlatform
+    if let guides {
+        platform = try await ReferencePlatform.startWithGuides(guides: guides)
+    } else {
+        platform = try await ReferencePlatform.start()
+    }
     do {
         let result = try await body(platform)
         try await platform.stop()

@@ -29,8 +29,11 @@ class ThrowingSecretStore : SecretStore {
     override fun describe(): String = "always throws"
 }
 
-fun newClient(baseUrl: String, store: SecretStore = KotlinSecretStore()): BstClient {
-    val dir = Files.createTempDirectory("bst-kotlin-test").toString()
+fun newClient(
+    baseUrl: String,
+    store: SecretStore = KotlinSecretStore(),
+    dir: String = Files.createTempDirectory("bst-kotlin-test").toString(),
+): BstClient {
     val config = defaultClientConfig(baseUrl, dir)
     // Fast retries: tests should not wait for production back-off.
     config.retry.maxAttempts = 2u
@@ -38,8 +41,9 @@ fun newClient(baseUrl: String, store: SecretStore = KotlinSecretStore()): BstCli
     return BstClient(config, store, null)
 }
 
-suspend fun <T> withPlatform(body: suspend (ReferencePlatform) -> T): T {
-    val platform = ReferencePlatform.start()
+/** Runs [body] with a fresh reference platform ([guides] in its catalog, or the default 3,000), stopped afterwards. */
+suspend fun <T> withPlatform(guides: UInt? = null, body: suspend (ReferencePlatform) -> T): T {
+    val platform = if (guides == null) ReferencePlatform.start() else ReferencePlatform.startWithGuides(guides)
     try {
         return body(platform)
     } finally {
