@@ -60,6 +60,16 @@ impl HttpClient {
         &self.endpoint
     }
 
+    /// The same client (connection pool, connectivity) making one attempt
+    /// per request: for reads that have an offline answer ready and must not
+    /// keep the user waiting through retries.
+    pub fn single_attempt(&self) -> HttpClient {
+        HttpClient {
+            retry: RetryPolicy::no_retries(),
+            ..self.clone()
+        }
+    }
+
     /// Whether the platform could be reached, as the last request found.
     pub fn connectivity(&self) -> &Watched<Connectivity> {
         &self.connectivity

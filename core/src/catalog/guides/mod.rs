@@ -123,6 +123,7 @@ impl Catalog {
     /// platform (ETag; a 304 costs a few bytes) and replaced if it changed;
     /// without, or when the platform is slow, the offline copy is returned.
     pub async fn guide(&self, code: String) -> Result<GuideView> {
+        check_code(&code)?;
         let lookup = code.clone();
         let (stored, synced_at_ms) = self
             .db
@@ -195,6 +196,7 @@ impl Catalog {
 
     /// One guide from the offline copy only, never touching the network.
     pub async fn offline_guide(&self, code: String) -> Result<Option<model::Guide>> {
+        check_code(&code)?;
         self.db.call(move |c| store::load(c, &code)).await
     }
 
@@ -235,6 +237,16 @@ impl Catalog {
         tracing::debug!(entries = vocabulary.len(), "built the pinyin vocabulary");
         *lock(&self.guides.vocabulary) = Some((generation, vocabulary.clone()));
         Ok(vocabulary)
+    }
+}
+
+fn check_code(code: &str) -> Result<()> {
+    if wire::is_guide_code(code) {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            "a guide code has ASCII letters, digits and '-' only (e.g. GA001-530102)",
+        ))
     }
 }
 

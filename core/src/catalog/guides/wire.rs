@@ -73,11 +73,14 @@ fn check_cursor(cursor: &str) -> Result<()> {
 }
 
 /// Codes go into URLs and index tokens: ASCII letters, digits and '-'.
+pub(crate) fn is_guide_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 64
+        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 fn check_code(code: &str) -> Result<()> {
-    if code.is_empty()
-        || code.len() > 64
-        || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
+    if !is_guide_code(code) {
         return Err(Error::protocol(format!("guide code '{code}' is malformed")));
     }
     Ok(())
