@@ -411,6 +411,10 @@ async fn filters_paging_browse_and_bad_input() {
     let regions = catalog.browse(BrowseBy::Region, None).await.unwrap();
     let province = regions.iter().find(|r| r.value == "530000").unwrap();
     assert_eq!(province.count, guides.len() as u64);
+    assert_eq!(
+        province.label, "云南省",
+        "the first sync fetched the region names"
+    );
 
     // Bad input is refused with a typed error.
     for request in [

@@ -76,6 +76,14 @@ impl Catalog {
         .run()
         .await;
         *lock(&self.guides.running) = None;
+        // Browsing by region wants names, not codes: fetch the regions once
+        // along with the first sync (best effort; they are small).
+        if result.as_ref().is_ok_and(|r| r.completed)
+            && !self.has_cached(super::store::REGIONS).await.unwrap_or(true)
+            && let Err(e) = self.regions().await
+        {
+            tracing::debug!(error = %e, "regions not fetched with the catalog");
+        }
         result
     }
 

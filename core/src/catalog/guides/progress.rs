@@ -51,8 +51,10 @@ pub struct SyncReport {
 pub struct SyncOptions {
     /// On a first install, fetch the compressed snapshot instead of paging
     /// through the whole change log.
+    #[cfg_attr(feature = "uniffi", uniffi(default = true))]
     pub snapshot_on_first_install: bool,
     /// Changes per page, 1 to 1000.
+    #[cfg_attr(feature = "uniffi", uniffi(default = 1000))]
     pub page_size: u32,
 }
 

@@ -32,13 +32,18 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SearchRequest {
     /// What the user typed; empty to browse by the filters alone.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub query: String,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub filters: GuideFilters,
     /// The user's region (GB/T 2260): guides that apply there come first.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prefer_region_code: Option<String>,
     /// `next_page_token` of the previous page, for the page after it.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub page_token: Option<String>,
     /// Results per page, 1 to 100 (20 when 0).
+    #[cfg_attr(feature = "uniffi", uniffi(default = 20))]
     pub limit: u32,
 }
 
@@ -46,11 +51,16 @@ pub struct SearchRequest {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GuideFilters {
     /// Guides of this region or any region inside it.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub region_code: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub department_code: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub theme: Option<String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub audience: Option<Audience>,
     /// Only guides at least this far online (0 information only … 4 fully online).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub min_online_depth: Option<u8>,
 }
 

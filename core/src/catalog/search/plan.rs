@@ -82,12 +82,26 @@ fn and(parts: impl IntoIterator<Item = String>) -> Option<String> {
 }
 
 impl Word {
+    /// The alternatives worth matching: one that contains another (居民身份证
+    /// holds 身份证) can only match where the shorter one does, so it only
+    /// costs FTS5 another posting list to merge. Snippets still highlight it.
+    fn to_match(&self) -> impl Iterator<Item = &String> {
+        self.alternatives.iter().filter(|a| {
+            !self
+                .alternatives
+                .iter()
+                .any(|b| b.len() < a.len() && a.contains(b.as_str()))
+        })
+    }
+
     /// The word in one field: any alternative's phrase.
     fn in_field(&self, field: Field) -> Option<String> {
-        or(self.alternatives.iter().filter_map(|a| phrase(a, field)))
+        or(self.to_match().filter_map(|a| phrase(a, field)))
     }
 
     fn at_name_start(&self) -> Option<String> {
+        // Here the longer alternative matters: 居民身份证 starting a name is
+        // not 身份证 starting it.
         or(self
             .alternatives
             .iter()
