@@ -148,6 +148,15 @@ pub(crate) fn prepare(request: &SearchRequest) -> Result<(Vec<String>, bool)> {
     Ok((words, pinyin))
 }
 
+/// Whether an expression matches any guide (one posting is enough).
+fn has_any(conn: &Connection, expression: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM guide_index WHERE guide_index MATCH ?1 LIMIT 1")?
+        .query_row([expression], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Runs a search on the catalog database.
 pub(crate) fn run(
     conn: &Connection,
@@ -175,12 +184,22 @@ pub(crate) fn run(
         "SELECT rowid FROM guide_index WHERE guide_index MATCH ?1 AND rowid > ?2 \
          ORDER BY rowid LIMIT ?3",
     )?;
+    let mut empty_group = None;
     for (index, segment) in plan.segments.iter().enumerate().skip(first_segment) {
         let need = limit + 1 - found.len();
         if need == 0 {
             break;
         }
+        if empty_group == Some(segment.group) {
+            continue;
+        }
         let after = if index == first_segment { after_row } else { 0 };
+        if let Some(probe) = segment.probe.as_ref().filter(|_| after == 0)
+            && !has_any(conn, probe)?
+        {
+            empty_group = Some(segment.group);
+            continue;
+        }
         let rows = statement.query_map(
             rusqlite::params![segment.expression, after, need as i64],
             |r| r.get::<_, i64>(0),

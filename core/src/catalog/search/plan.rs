@@ -26,6 +26,12 @@ pub(crate) struct Segment {
     pub(crate) matched_in: MatchedIn,
     pub(crate) in_preferred_region: bool,
     pub(crate) expression: String,
+    /// Segments of one tier share a group (name, key, body).
+    pub(crate) group: usize,
+    /// On a group's first segment: the whole tier, to ask once whether it
+    /// has any hit at all. Many queries match no name (or no material), and
+    /// one cheap "none" saves evaluating each of the tier's segments.
+    pub(crate) probe: Option<String>,
 }
 
 #[derive(Debug)]
@@ -161,8 +167,14 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
         Some(r) => format!("({r} AND {expression})"),
         None => expression,
     };
-    let tiers: Vec<(MatchedIn, String)> = if words.is_empty() {
-        vec![(MatchedIn::Filters, filter.unwrap_or_else(everything))]
+    // (where it matched, expression, its tier group, the group's probe)
+    let tiers: Vec<(MatchedIn, String, usize, Option<String>)> = if words.is_empty() {
+        vec![(
+            MatchedIn::Filters,
+            filter.unwrap_or_else(everything),
+            0,
+            None,
+        )]
     } else {
         let name = or(words.iter().filter_map(|w| w.in_field(Field::Name)));
         let name_start = or(words.iter().filter_map(Word::at_name_start));
@@ -173,13 +185,22 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
             // "Starts with" ranks one word's hits; with several words the
             // extra pass costs more than it sorts.
             (Some(name), Some(name_start)) if words.len() == 1 => {
-                tiers.push((MatchedIn::NameStart, within(name_start.clone())));
+                tiers.push((
+                    MatchedIn::NameStart,
+                    within(name_start.clone()),
+                    0,
+                    Some(within(name.clone())),
+                ));
                 tiers.push((
                     MatchedIn::Name,
                     format!("{} NOT {name_start}", within(name.clone())),
+                    0,
+                    None,
                 ));
             }
-            (Some(name), _) => tiers.push((MatchedIn::Name, within(name.clone()))),
+            // Several words: a probe would cost as much as the segment it
+            // saves (the all-words condition dominates), so none.
+            (Some(name), _) => tiers.push((MatchedIn::Name, within(name.clone()), 0, None)),
             _ => {}
         }
         let not_name = name
@@ -187,10 +208,9 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
             .map(|n| format!(" NOT {n}"))
             .unwrap_or_default();
         if let Some(key) = &key {
-            tiers.push((
-                MatchedIn::MaterialsOrConditions,
-                format!("{}{not_name}", within(key.clone())),
-            ));
+            let expression = format!("{}{not_name}", within(key.clone()));
+            let probe = (words.len() == 1).then(|| expression.clone());
+            tiers.push((MatchedIn::MaterialsOrConditions, expression, 1, probe));
         }
         let earlier = or(name.into_iter().chain(key));
         let not_earlier = earlier.map(|e| format!(" NOT {e}")).unwrap_or_default();
@@ -201,7 +221,7 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
             body.map(&within)
         };
         if let Some(rest) = rest {
-            tiers.push((MatchedIn::Body, format!("{rest}{not_earlier}")));
+            tiers.push((MatchedIn::Body, format!("{rest}{not_earlier}"), 2, None));
         }
         tiers
     };
@@ -215,12 +235,14 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
     // any other region's.
     let mut segments = Vec::new();
     let mut pending_other = Vec::new();
-    for (matched_in, expression) in tiers {
+    for (matched_in, expression, group, probe) in tiers {
         let Some(pref) = &preferred else {
             segments.push(Segment {
                 matched_in,
                 in_preferred_region: false,
                 expression,
+                group,
+                probe,
             });
             continue;
         };
@@ -228,11 +250,15 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
             matched_in,
             in_preferred_region: true,
             expression: format!("({expression}) AND {pref}"),
+            group,
+            probe,
         });
         pending_other.push(Segment {
             matched_in,
             in_preferred_region: false,
             expression: format!("({expression}) NOT {pref}"),
+            group,
+            probe: None,
         });
         if matched_in != MatchedIn::NameStart {
             segments.append(&mut pending_other);
