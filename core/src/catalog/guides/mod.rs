@@ -8,6 +8,7 @@ mod cancel;
 pub mod model;
 pub mod progress;
 pub mod snapshot;
+mod snapshot_reader;
 mod store;
 mod sync;
 mod wire;

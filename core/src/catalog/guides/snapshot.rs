@@ -3,15 +3,16 @@
 //! all). The import is one transaction and ends with the snapshot's cursor,
 //! so the next sync fetches only what changed since it was made.
 
-use std::io::{BufReader, Read};
+use std::io::BufReader;
 
 use flate2::read::GzDecoder;
 use rusqlite::Connection;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::snapshot_reader::{self, ReadError};
 use super::store;
-use super::wire::Snapshot;
+use super::wire::{SNAPSHOT_FORMAT, check_guide, is_cursor};
 use crate::error::{Error, Result};
 use crate::time_util::now_ms;
 
@@ -24,25 +25,20 @@ pub struct SnapshotImport {
     pub guides: u64,
 }
 
-fn read_snapshot(reader: impl Read) -> Result<Snapshot> {
-    let reader = BufReader::with_capacity(256 * 1024, GzDecoder::new(reader));
-    let snapshot: Snapshot = serde_json::from_reader(reader).map_err(|e| {
-        if e.is_io() {
-            Error::invalid_input(format!(
-                "the catalog snapshot is not a readable gzip file: {e}"
-            ))
-        } else {
-            Error::invalid_input(format!("the catalog snapshot is malformed: {e}"))
-        }
-    })?;
-    snapshot
-        .check()
-        .map_err(|e| Error::invalid_input(e.to_string()))?;
-    Ok(snapshot)
+fn unreadable(e: serde_json::Error) -> Error {
+    if e.is_io() {
+        Error::invalid_input(format!(
+            "the catalog snapshot is not a readable gzip file: {e}"
+        ))
+    } else {
+        Error::invalid_input(format!("the catalog snapshot is malformed: {e}"))
+    }
 }
 
 /// Imports a gzip snapshot unless the catalog has been synced before (a
-/// shipped snapshot is older than anything a sync brought).
+/// shipped snapshot is older than anything a sync brought). Guides are
+/// stored as they are read; anything wrong anywhere in the file rolls the
+/// whole import back.
 pub(crate) fn import_gzip(
     conn: &mut Connection,
     gzip: &[u8],
@@ -54,20 +50,35 @@ pub(crate) fn import_gzip(
             guides: store::count(conn)?,
         });
     }
-    let snapshot = read_snapshot(gzip)?;
     let tx = conn.transaction()?;
     let generation = store::begin_full_pass(&tx)?;
-    for guide in &snapshot.guides {
-        store::upsert(&tx, guide, generation)?;
+    let reader = BufReader::with_capacity(256 * 1024, GzDecoder::new(gzip));
+    let header = snapshot_reader::read(reader, &mut |guide| {
+        check_guide(&guide).map_err(|e| Error::invalid_input(e.to_string()))?;
+        store::upsert(&tx, &guide, generation)
+    })
+    .map_err(|e| match e {
+        ReadError::Json(e) => unreadable(e),
+        ReadError::Callback(e) => e,
+    })?;
+    if header.format != Some(SNAPSHOT_FORMAT) {
+        return Err(Error::invalid_input(format!(
+            "catalog snapshot format {:?} is not supported (expected {SNAPSHOT_FORMAT})",
+            header.format
+        )));
     }
+    let cursor = header
+        .cursor
+        .filter(|c| is_cursor(c))
+        .ok_or_else(|| Error::invalid_input("the catalog snapshot has no valid cursor"))?;
     store::end_full_pass(&tx, generation)?;
-    let made_at = snapshot
+    let made_at = header
         .generated_at
         .as_deref()
         .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
         .unwrap_or_else(now_ms);
-    store::set_cursor(&tx, &snapshot.cursor, made_at)?;
+    store::set_cursor(&tx, &cursor, made_at)?;
     store::set_snapshot_etag(&tx, etag)?;
     let guides = store::count(&tx)?;
     tx.commit()?;

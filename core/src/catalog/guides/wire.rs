@@ -19,17 +19,8 @@ pub(crate) struct ChangesPage {
     pub(crate) remaining: Option<u64>,
 }
 
-/// The snapshot document (`GET /api/v1/catalog/snapshot`, gunzipped).
-#[derive(Debug, Deserialize)]
-pub(crate) struct Snapshot {
-    pub(crate) format: u32,
-    pub(crate) cursor: String,
-    /// RFC 3339; a shipped snapshot's age is that of its making, not its import.
-    #[serde(default)]
-    pub(crate) generated_at: Option<String>,
-    pub(crate) guides: Vec<Guide>,
-}
-
+/// The snapshot document's format (`GET /api/v1/catalog/snapshot`, gunzipped;
+/// read guide by guide in `snapshot_reader.rs`).
 pub(crate) const SNAPSHOT_FORMAT: u32 = 1;
 
 impl ChangesPage {
@@ -52,21 +43,17 @@ impl ChangesPage {
     }
 }
 
-impl Snapshot {
-    pub(crate) fn check(&self) -> Result<()> {
-        if self.format != SNAPSHOT_FORMAT {
-            return Err(Error::protocol(format!(
-                "catalog snapshot format {} is not supported (expected {SNAPSHOT_FORMAT})",
-                self.format
-            )));
-        }
-        check_cursor(&self.cursor)?;
-        self.guides.iter().try_for_each(check_guide)
-    }
+/// Cursors are opaque, but short printable ASCII (they go into a URL).
+pub(crate) fn is_cursor(cursor: &str) -> bool {
+    !cursor.is_empty()
+        && cursor.len() <= 64
+        && cursor
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
 }
 
 fn check_cursor(cursor: &str) -> Result<()> {
-    if cursor.is_empty() || cursor.len() > 64 || !cursor.bytes().all(|b| b.is_ascii_graphic()) {
+    if !is_cursor(cursor) {
         return Err(Error::protocol("catalog cursor is empty or malformed"));
     }
     Ok(())
