@@ -82,14 +82,7 @@ impl SyncRun<'_> {
         loop {
             let state = self.db.call(|c| store::sync_state(c)).await?;
             if state.cursor.is_none() && !state.full_pass_open {
-                self.db
-                    .call(|c| {
-                        let tx = c.transaction()?;
-                        store::begin_full_pass(&tx)?;
-                        tx.commit()?;
-                        Ok(())
-                    })
-                    .await?;
+                self.start_full_pass().await?;
             }
             let fetch = api::fetch_changes(
                 self.http,
@@ -111,14 +104,7 @@ impl SyncRun<'_> {
                         ));
                     }
                     tracing::info!("catalog cursor expired; starting a full pass");
-                    self.db
-                        .call(|c| {
-                            let tx = c.transaction()?;
-                            store::begin_full_pass(&tx)?;
-                            tx.commit()?;
-                            Ok(())
-                        })
-                        .await?;
+                    self.start_full_pass().await?;
                     report.restarted = true;
                     self.report(&report, SyncPhase::Restarted, None);
                     continue;
@@ -171,6 +157,17 @@ impl SyncRun<'_> {
         report.guides = imported.guides;
         self.report(report, SyncPhase::SnapshotImported, None);
         Ok(())
+    }
+
+    async fn start_full_pass(&self) -> Result<()> {
+        self.db
+            .call(|c| {
+                let tx = c.transaction()?;
+                store::begin_full_pass(&tx)?;
+                tx.commit()?;
+                Ok(())
+            })
+            .await
     }
 
     async fn cancelled(&self, mut report: SyncReport) -> Result<SyncReport> {
