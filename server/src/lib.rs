@@ -29,7 +29,6 @@ mod seed;
 mod serve;
 mod state;
 mod test_server;
-pub mod validate;
 
 pub use config::ServerConfig;
 pub use routes::{RouteInfo, route_table};

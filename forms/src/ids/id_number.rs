@@ -4,6 +4,8 @@
 //! 3-digit sequence code (odd for men, even for women) and a check character
 //! computed with ISO 7064 MOD 11-2, where the value 10 is written `X`.
 
+use crate::calendar::is_calendar_date;
+
 /// Weights of the first 17 digits: 2^(17-i) mod 11 for i = 0..17.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
@@ -95,18 +97,6 @@ fn check_character(digits: &[u8]) -> u8 {
     }
 }
 
-fn is_calendar_date(year: u32, month: u32, day: u32) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days_in_month).contains(&day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +110,24 @@ mod tests {
         let id = check_id_number("110101199003074477").unwrap();
         assert_eq!(id.birth_date(), (1990, 3, 7));
         assert!(check_id_number("440308199901101512").is_ok());
+    }
+
+    #[test]
+    fn the_standards_example_with_a_wrong_check_character_fails() {
+        // 11010519491231002X is the GB 11643-1999 example; its first 17
+        // digits give the check value 10 (X), so any digit there is wrong.
+        for wrong in ["110105194912310021", "110105194912310029"] {
+            assert_eq!(
+                check_id_number(wrong),
+                Err(IdNumberError::CheckDigit),
+                "{wrong}"
+            );
+        }
+        // Not a digit or X at all: a format error, not a check failure.
+        assert_eq!(
+            check_id_number("11010519491231002Y"),
+            Err(IdNumberError::Format)
+        );
     }
 
     #[test]

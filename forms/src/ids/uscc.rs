@@ -91,6 +91,20 @@ mod tests {
     }
 
     #[test]
+    fn codes_checked_against_the_algorithm() {
+        // Computed with the weights above: the check value of
+        // 91110000802100433 is 11, written B.
+        assert!(check_uscc("91110000802100433B").is_ok());
+        // 911100001000013429 looks like a code but fails: the check value of
+        // its first 17 characters is 12, written C, not 9.
+        assert_eq!(
+            check_uscc("911100001000013429"),
+            Err(UsccError::CheckCharacter)
+        );
+        assert!(check_uscc("91110000100001342C").is_ok());
+    }
+
+    #[test]
     fn one_changed_character_fails() {
         for code in [
             "91350100M000100Y44",

@@ -12,7 +12,7 @@ use crate::auth::sms::{self, Sent};
 use crate::extract::ApiJson;
 use crate::problem::{Problem, ProblemKind};
 use crate::state::AppState;
-use crate::validate::phone::is_mobile_number;
+use banshitong_forms::ids::is_mobile_number;
 
 #[derive(Deserialize)]
 pub(crate) struct SmsCodeRequest {

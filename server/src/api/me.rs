@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use banshitong_forms::ids::{check_bank_card, check_id_number, check_uscc};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
@@ -15,9 +16,6 @@ use crate::clock::china_date;
 use crate::extract::ApiJson;
 use crate::problem::{Problem, ProblemKind};
 use crate::state::AppState;
-use crate::validate::bank_card::check_bank_card;
-use crate::validate::id_number::check_id_number;
-use crate::validate::uscc::check_uscc;
 
 /// What `GET /api/v1/me` answers. Personal fields are masked unless the
 /// token carries `profile:full`.

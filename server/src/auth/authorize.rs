@@ -18,7 +18,7 @@ use super::codes::{self, NewCode};
 use super::scope::Scope;
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::validate::phone::is_mobile_number;
+use banshitong_forms::ids::is_mobile_number;
 
 pub(crate) async fn authorize(
     State(state): State<AppState>,

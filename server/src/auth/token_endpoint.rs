@@ -26,7 +26,7 @@ use super::sms::{self, Checked};
 use super::throttle::{self, FailureRecord, Gate};
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::validate::phone::is_mobile_number;
+use banshitong_forms::ids::is_mobile_number;
 
 pub(crate) const SMS_CODE_GRANT: &str = "urn:banshitong:params:oauth:grant-type:sms-code";
 
