@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::auth::session::Session;
 use crate::catalog::{Catalog, Department, Region};
 use crate::config::ClientConfig;
+use crate::drafts::Drafts;
 use crate::error::{Error, Result};
 use crate::events::{Connectivity, Subscription};
 use crate::http::{Endpoint, HttpClient};
@@ -35,6 +36,9 @@ struct Inner {
     auth: Auth,
     session: Arc<Session>,
     personal: Arc<PersonalDbs>,
+    /// The signed-in user's drafts (and their outbox sender), kept while
+    /// that user stays signed in.
+    drafts: tokio::sync::Mutex<Option<Drafts>>,
 }
 
 impl Client {
@@ -68,6 +72,7 @@ impl Client {
                 personal,
                 config,
                 http,
+                drafts: tokio::sync::Mutex::new(None),
             }),
         })
     }
@@ -106,6 +111,33 @@ impl Client {
     /// The settings of `user_id` on this device, in their encrypted database.
     pub async fn preferences(&self, user_id: &str) -> Result<Preferences> {
         Ok(Preferences::new(self.inner.personal.open(user_id).await?))
+    }
+
+    /// The signed-in user's application drafts and submission outbox.
+    /// Opening them also resumes sending anything a previous run queued.
+    pub async fn drafts(&self) -> Result<Drafts> {
+        let user = self
+            .inner
+            .session
+            .signed_in_user()
+            .ok_or(Error::Unauthorized)?;
+        let mut current = self.inner.drafts.lock().await;
+        if let Some(drafts) = current.as_ref()
+            && drafts.user_id() == user
+        {
+            return Ok(drafts.clone());
+        }
+        let db = self.inner.personal.open(&user).await?;
+        let drafts = Drafts::open_for(
+            user,
+            db,
+            self.inner.catalog.database(),
+            self.inner.catalog.clone(),
+            self.inner.http.clone(),
+            self.inner.session.clone(),
+        );
+        *current = Some(drafts.clone());
+        Ok(drafts)
     }
 
     /// The signed-in user's settings. Another account on the same phone has

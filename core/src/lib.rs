@@ -12,6 +12,7 @@ pub mod auth;
 pub mod catalog;
 mod client;
 mod config;
+pub mod drafts;
 mod error;
 pub mod events;
 pub mod http;

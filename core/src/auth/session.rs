@@ -121,6 +121,29 @@ impl Session {
         }
     }
 
+    /// Like `send`, but an error answer other than 401 is returned as it is,
+    /// for callers that read the platform's error bodies themselves (a 422
+    /// with per-field errors, a 412 with the current revision).
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<Response> {
+        let token = self.valid_access_token().await?;
+        let first = self
+            .http
+            .send_raw(method.clone(), path, |r| build(r).bearer_auth(&token))
+            .await?;
+        if first.status() != reqwest::StatusCode::UNAUTHORIZED {
+            return Ok(first);
+        }
+        let token = self.refresh(&token).await?;
+        self.http
+            .send_raw(method, path, |r| build(r).bearer_auth(&token))
+            .await
+    }
+
     /// Ends the session here and, best effort, on the platform.
     pub async fn end(&self) -> Result<()> {
         let access = self

@@ -80,6 +80,11 @@ impl Catalog {
             .await
     }
 
+    /// The catalog database, for other public caches (form schemas).
+    pub(crate) fn database(&self) -> Database {
+        self.db.clone()
+    }
+
     /// When regions were last fetched (ms since the Unix epoch), if ever.
     pub async fn regions_fetched_at_ms(&self) -> Result<Option<i64>> {
         self.db

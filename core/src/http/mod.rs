@@ -10,4 +10,5 @@ pub use client::HttpClient;
 pub(crate) use client::read_json;
 pub use endpoint::Endpoint;
 pub use problem::Problem;
+pub(crate) use problem::problem_error;
 pub use retry::RetryPolicy;

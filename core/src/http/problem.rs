@@ -101,3 +101,15 @@ pub(crate) fn into_error(
         },
     }
 }
+
+/// An error answer read by a caller itself (after `send_raw`): the same
+/// mapping as every other request gets.
+pub(crate) fn problem_error(status: u16, body: &[u8]) -> Error {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("error");
+    let problem = serde_json::from_slice::<Problem>(body)
+        .unwrap_or_else(|_| Problem::from_status(status, reason));
+    into_error(status, problem, 1, None)
+}

@@ -60,6 +60,13 @@ pub const CATALOG: Migrations = Migrations(&[
         snapshot_etag TEXT
      );
      INSERT INTO guide_sync (id, cursor, generation, full_pass_open) VALUES (1, NULL, 0, 0);",
+    // 3: application form schemas, cached for offline drafting (drafts/).
+    "CREATE TABLE form_schemas (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        etag TEXT,
+        fetched_at_ms INTEGER NOT NULL
+     );",
 ]);
 
 /// `user-<id>.db`: one person's data, encrypted at rest.
@@ -69,5 +76,36 @@ pub const PERSONAL: Migrations = Migrations(&[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL,
         updated_at_ms INTEGER NOT NULL
+     );",
+    // 2: application drafts and the submission outbox (drafts/).
+    "CREATE TABLE drafts (
+        id TEXT PRIMARY KEY,
+        guide_code TEXT NOT NULL,
+        guide_name TEXT NOT NULL,
+        schema_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        values_json TEXT NOT NULL,
+        materials_json TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        synced_revision INTEGER NOT NULL,
+        server_revision INTEGER,
+        state TEXT NOT NULL,
+        application_no TEXT,
+        errors_json TEXT NOT NULL,
+        submit_error TEXT,
+        conflict_of TEXT,
+        deleted INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+     );
+     CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        draft_id TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at_ms INTEGER NOT NULL,
+        last_error TEXT,
+        created_at_ms INTEGER NOT NULL
      );",
 ]);

@@ -1,0 +1,534 @@
+//! Application drafts that are never lost, and submission that never
+//! duplicates (申请草稿与提交): `client.drafts()`.
+//!
+//! - A draft starts from a service guide and its form, prefilled with what
+//!   the platform already knows about the applicant (`prefill.rs`).
+//! - Every change is saved at once, in its own transaction, as the next
+//!   revision (`store.rs`): what was reported saved survives a killed app.
+//! - The same rules as the platform's check each field as it is typed and
+//!   the whole form before submit (`banshitong-forms`).
+//! - Submit queues the application in a persisted outbox with an
+//!   idempotency key (`outbox.rs`); the platform's number makes it submitted.
+//! - Drafts sync with the platform for continuing on another phone; a
+//!   conflict keeps both versions (`sync.rs`).
+
+mod api;
+pub mod model;
+mod outbox;
+mod prefill;
+mod store;
+mod sync;
+mod values;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use banshitong_forms::{FormSchema, validate, validate_field};
+use rusqlite::OptionalExtension;
+use tokio::sync::Notify;
+
+pub use self::model::{
+    Draft, DraftState, DraftSyncReport, FieldError, OutboxStatus, SavedChange, SlotFill,
+    SubmitOutcome,
+};
+use self::prefill::Known;
+use self::store::Stored;
+use crate::auth::session::Session;
+use crate::catalog::Catalog;
+use crate::error::{Error, Result};
+use crate::events::{Subscription, Watched};
+use crate::http::HttpClient;
+use crate::store::Database;
+use crate::time_util::now_ms;
+
+/// One signed-in user's drafts; cheap to clone.
+#[derive(Clone)]
+pub struct Drafts {
+    shared: Arc<DraftsShared>,
+}
+
+pub(crate) struct DraftsShared {
+    pub(crate) user_id: String,
+    db: Database,
+    catalog_db: Database,
+    catalog: Catalog,
+    http: HttpClient,
+    session: Arc<Session>,
+    kick: Arc<Notify>,
+    /// Bumped after every change, for draft subscriptions.
+    changes: Watched<u64>,
+    outbox: Watched<OutboxStatus>,
+    schemas: Mutex<HashMap<String, Arc<FormSchema>>>,
+}
+
+impl DraftsShared {
+    /// Tells subscribers something changed, and refreshes the outbox view.
+    async fn changed(&self) {
+        self.changes.set(self.changes.get().wrapping_add(1));
+        if let Ok(status) = outbox::status(self).await {
+            self.outbox.set(status);
+        }
+    }
+
+    async fn guide_name(&self, code: &str) -> String {
+        match self.catalog.offline_guide(code.to_owned()).await {
+            Ok(Some(guide)) => guide.name,
+            _ => code.to_owned(),
+        }
+    }
+
+    /// The form, from memory, the catalog cache, or the platform (once:
+    /// a schema id names one version, which never changes).
+    async fn schema(&self, id: &str) -> Result<Arc<FormSchema>> {
+        if let Some(schema) = self
+            .schemas
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+        {
+            return Ok(schema.clone());
+        }
+        let key = id.to_owned();
+        let cached: Option<String> = self
+            .catalog_db
+            .call(move |c| {
+                Ok(
+                    c.query_row("SELECT body FROM form_schemas WHERE id = ?1", [key], |r| {
+                        r.get(0)
+                    })
+                    .optional()?,
+                )
+            })
+            .await?;
+        let body = match cached {
+            Some(body) => body,
+            None => {
+                let body = api::fetch_schema(&self.http, id).await?;
+                let (key, to_store) = (id.to_owned(), body.clone());
+                self.catalog_db
+                    .call(move |c| {
+                        c.execute(
+                            "INSERT OR REPLACE INTO form_schemas (id, body, fetched_at_ms) VALUES (?1, ?2, ?3)",
+                            rusqlite::params![key, to_store, now_ms()],
+                        )?;
+                        Ok(())
+                    })
+                    .await?;
+                body
+            }
+        };
+        let schema: Arc<FormSchema> = Arc::new(
+            serde_json::from_str(&body)
+                .map_err(|e| Error::protocol(format!("form {id} does not parse: {e}")))?,
+        );
+        self.schemas
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id.to_owned(), schema.clone());
+        Ok(schema)
+    }
+
+    /// What the platform knows about the applicant, unmasked; the cached
+    /// profile (masked parts left out) when the platform cannot say.
+    async fn known(&self) -> Known {
+        match self.session.get_json::<Known>("api/v1/me/prefill").await {
+            Ok(known) => known,
+            Err(e) => {
+                tracing::debug!(error = %e, "prefill from the cached profile");
+                let profile = match self.session.state().get() {
+                    crate::auth::SessionState::SignedIn { profile, .. } => Some(profile),
+                    _ => None,
+                };
+                profile.map_or_else(Known::default, |p| Known {
+                    name: p.name.clone(),
+                    id_number: p.id_number.clone(),
+                    mobile: Some(p.phone.clone()),
+                    company_name: p.acting_as.as_ref().map(|c| c.name.clone()),
+                    company_credit_code: p.acting_as.as_ref().map(|c| c.uscc.clone()),
+                })
+            }
+        }
+    }
+}
+
+impl Drafts {
+    pub(crate) fn open_for(
+        user_id: String,
+        db: Database,
+        catalog_db: Database,
+        catalog: Catalog,
+        http: HttpClient,
+        session: Arc<Session>,
+    ) -> Self {
+        let shared = Arc::new(DraftsShared {
+            user_id,
+            db,
+            catalog_db,
+            catalog,
+            http,
+            session,
+            kick: Arc::new(Notify::new()),
+            changes: Watched::new(0),
+            outbox: Watched::new(OutboxStatus {
+                pending: 0,
+                last_error: None,
+                next_attempt_at_ms: None,
+            }),
+            schemas: Mutex::default(),
+        });
+        outbox::start(&shared);
+        Self { shared }
+    }
+
+    pub(crate) fn user_id(&self) -> &str {
+        &self.shared.user_id
+    }
+
+    /// A new draft for a service item, prefilled with what the platform
+    /// knows (name, ID number, mobile; the company acted for).
+    pub async fn create(&self, guide_code: String) -> Result<Draft> {
+        let guide = match self
+            .shared
+            .catalog
+            .offline_guide(guide_code.clone())
+            .await?
+        {
+            Some(guide) => guide,
+            None => self.shared.catalog.guide(guide_code.clone()).await?.guide,
+        };
+        let schema_id = guide.form_schema_id.clone().ok_or_else(|| {
+            Error::invalid_input(format!("{} cannot be applied for online", guide.name))
+        })?;
+        let schema = self.shared.schema(&schema_id).await?;
+        let values = prefill::prefill(&schema, &self.shared.known().await);
+        let now = now_ms();
+        let stored = Stored {
+            draft: Draft {
+                id: sync::uuid_like::new_id(),
+                guide_code: guide.code,
+                guide_name: guide.name.clone(),
+                schema_id,
+                title: guide.name,
+                values_json: serde_json::Value::Object(values).to_string(),
+                materials: Vec::new(),
+                revision: 1,
+                state: DraftState::Editing,
+                platform_errors: Vec::new(),
+                submit_error: None,
+                conflict_of: None,
+                synced: false,
+                created_at_ms: now,
+                updated_at_ms: now,
+            },
+            server_revision: None,
+            synced_revision: 0,
+            deleted: false,
+        };
+        let draft = stored.draft.clone();
+        self.shared
+            .db
+            .call(move |c| store::insert(c, &stored))
+            .await?;
+        self.shared.changed().await;
+        Ok(draft)
+    }
+
+    pub async fn open(&self, id: String) -> Result<Draft> {
+        self.shared
+            .db
+            .call(move |c| store::existing(c, &id).map(|s| s.draft))
+            .await
+    }
+
+    /// Every draft, the most recently changed first.
+    pub async fn list(&self) -> Result<Vec<Draft>> {
+        let all = self.shared.db.call(|c| store::all(c, false)).await?;
+        Ok(all.into_iter().map(|s| s.draft).collect())
+    }
+
+    /// The form a draft fills.
+    pub async fn schema(&self, id: String) -> Result<FormSchema> {
+        let draft = self.open(id).await?;
+        Ok((*self.shared.schema(&draft.schema_id).await?).clone())
+    }
+
+    /// Saves one answer (`value_json`: a JSON value, `null` to clear) as the
+    /// next revision, and checks that field as the user typed it.
+    pub async fn set_field(
+        &self,
+        id: String,
+        path: String,
+        value_json: String,
+    ) -> Result<SavedChange> {
+        let value: serde_json::Value = serde_json::from_str(&value_json)
+            .map_err(|e| Error::invalid_input(format!("value is not JSON: {e}")))?;
+        let draft = self.open(id.clone()).await?;
+        let schema = self.shared.schema(&draft.schema_id).await?;
+        let field_errors = validate_field(&schema, &path, &value);
+        let revision = self
+            .shared
+            .db
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let stored = store::existing(&tx, &id)?;
+                let mut values: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&stored.draft.values_json)
+                        .map_err(|e| Error::storage(format!("draft values: {e}")))?;
+                values::set(&mut values, &path, value)?;
+                let revision = store::save_values(
+                    &tx,
+                    &id,
+                    &serde_json::Value::Object(values).to_string(),
+                    now_ms(),
+                )?;
+                tx.commit()?;
+                Ok(revision)
+            })
+            .await?;
+        self.shared.changed().await;
+        Ok(SavedChange {
+            revision,
+            field_errors,
+        })
+    }
+
+    /// Removes item `index` of a repeated group (e.g. a family member).
+    pub async fn remove_item(
+        &self,
+        id: String,
+        group_path: String,
+        index: u32,
+    ) -> Result<SavedChange> {
+        let revision = self
+            .shared
+            .db
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let stored = store::existing(&tx, &id)?;
+                let mut values: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&stored.draft.values_json)
+                        .map_err(|e| Error::storage(format!("draft values: {e}")))?;
+                values::remove_item(&mut values, &group_path, index as usize)?;
+                let revision = store::save_values(
+                    &tx,
+                    &id,
+                    &serde_json::Value::Object(values).to_string(),
+                    now_ms(),
+                )?;
+                tx.commit()?;
+                Ok(revision)
+            })
+            .await?;
+        self.shared.changed().await;
+        Ok(SavedChange {
+            revision,
+            field_errors: Vec::new(),
+        })
+    }
+
+    /// Fills a material slot with references: uploads (`material:<id>`, from
+    /// the material library) or a licence the platform holds
+    /// (`licence:<type>:<id>`). An empty list empties the slot.
+    pub async fn set_materials(
+        &self,
+        id: String,
+        slot_key: String,
+        refs: Vec<String>,
+    ) -> Result<SavedChange> {
+        if refs
+            .iter()
+            .any(|r| banshitong_forms::MaterialRef::parse(r).is_none())
+        {
+            return Err(Error::invalid_input("a material reference is malformed"));
+        }
+        let revision = self
+            .shared
+            .db
+            .call(move |c| {
+                let tx = c.transaction()?;
+                let stored = store::existing(&tx, &id)?;
+                let mut fills = stored.draft.materials;
+                fills.retain(|f| f.slot_key != slot_key);
+                if !refs.is_empty() {
+                    fills.push(SlotFill {
+                        slot_key,
+                        material_refs: refs,
+                    });
+                }
+                let revision = store::save_materials(&tx, &id, &fills, now_ms())?;
+                tx.commit()?;
+                Ok(revision)
+            })
+            .await?;
+        self.shared.changed().await;
+        Ok(SavedChange {
+            revision,
+            field_errors: Vec::new(),
+        })
+    }
+
+    /// Every problem with the draft as it stands, by the platform's rules.
+    pub async fn validate(&self, id: String) -> Result<Vec<FieldError>> {
+        let draft = self.open(id).await?;
+        let schema = self.shared.schema(&draft.schema_id).await?;
+        let values = parse_values(&draft)?;
+        Ok(validate(&schema, &values, &draft.materials))
+    }
+
+    /// A copy to edit separately (e.g. the same application for a relative).
+    pub async fn duplicate(&self, id: String) -> Result<Draft> {
+        let source = self.open(id).await?;
+        let now = now_ms();
+        let stored = Stored {
+            draft: Draft {
+                id: sync::uuid_like::new_id(),
+                title: format!("{}（副本）", source.title),
+                revision: 1,
+                state: DraftState::Editing,
+                platform_errors: Vec::new(),
+                submit_error: None,
+                conflict_of: None,
+                synced: false,
+                created_at_ms: now,
+                updated_at_ms: now,
+                ..source
+            },
+            server_revision: None,
+            synced_revision: 0,
+            deleted: false,
+        };
+        let draft = stored.draft.clone();
+        self.shared
+            .db
+            .call(move |c| store::insert(c, &stored))
+            .await?;
+        self.shared.changed().await;
+        Ok(draft)
+    }
+
+    /// Deletes a draft here; the next sync deletes it on the platform.
+    pub async fn delete(&self, id: String) -> Result<()> {
+        self.shared
+            .db
+            .call(move |c| store::mark_deleted(c, &id, now_ms()))
+            .await?;
+        self.shared.changed().await;
+        Ok(())
+    }
+
+    /// Checks the whole form and, if it passes, queues the application.
+    /// Pressing submit again, at any time, never queues a second one.
+    pub async fn submit(&self, id: String) -> Result<SubmitOutcome> {
+        let draft = self.open(id.clone()).await?;
+        match &draft.state {
+            DraftState::Submitted { application_no } => {
+                return Ok(SubmitOutcome::AlreadySubmitted {
+                    application_no: application_no.clone(),
+                });
+            }
+            DraftState::Submitting => return Ok(SubmitOutcome::Queued),
+            DraftState::Editing => {}
+        }
+        let schema = self.shared.schema(&draft.schema_id).await?;
+        let values = parse_values(&draft)?;
+        let errors = validate(&schema, &values, &draft.materials);
+        if !errors.is_empty() {
+            return Ok(SubmitOutcome::Invalid { errors });
+        }
+        let body = serde_json::to_string(&api::ApplicationBody {
+            guide_code: draft.guide_code.clone(),
+            schema_id: draft.schema_id.clone(),
+            values,
+            materials: draft.materials.clone(),
+            draft_id: draft.id.clone(),
+        })
+        .map_err(|e| Error::storage(e.to_string()))?;
+        let revision = draft.revision;
+        let outcome = self
+            .shared
+            .db
+            .call(move |c| {
+                let tx = c.transaction()?;
+                // Checked again inside the transaction: of any number of
+                // concurrent presses, exactly one finds the draft as it was
+                // validated and queues it.
+                let now = store::existing(&tx, &id)?;
+                if now.draft.state != DraftState::Editing || now.draft.revision != revision {
+                    return Ok(match now.draft.state {
+                        DraftState::Submitted { application_no } => {
+                            SubmitOutcome::AlreadySubmitted { application_no }
+                        }
+                        DraftState::Submitting => SubmitOutcome::Queued,
+                        DraftState::Editing => SubmitOutcome::Invalid { errors: Vec::new() },
+                    });
+                }
+                let key = sync::uuid_like::new_id();
+                store::enqueue(&tx, &id, &key, &body, now_ms())?;
+                store::set_state(&tx, &id, &DraftState::Submitting, &[], None)?;
+                tx.commit()?;
+                Ok(SubmitOutcome::Queued)
+            })
+            .await?;
+        self.shared.changed().await;
+        self.shared.kick.notify_one();
+        Ok(outcome)
+    }
+
+    /// Shares drafts with the platform (for another phone) and takes theirs.
+    pub async fn sync(&self) -> Result<DraftSyncReport> {
+        sync::sync(&self.shared).await
+    }
+
+    /// The shell's network callback (Android ConnectivityManager, iOS
+    /// NWPathMonitor): the outbox tries again now instead of after back-off.
+    pub fn network_available(&self) {
+        self.shared.kick.notify_one();
+    }
+
+    pub async fn outbox_status(&self) -> Result<OutboxStatus> {
+        outbox::status(&self.shared).await
+    }
+
+    /// The outbox's state now, then on every change.
+    pub fn watch_outbox(&self) -> Subscription<OutboxStatus> {
+        self.shared.outbox.subscribe()
+    }
+
+    /// One draft now, then after every change to any draft.
+    pub fn watch_draft(&self, id: String) -> DraftSubscription {
+        DraftSubscription {
+            changes: self.shared.changes.subscribe(),
+            drafts: self.clone(),
+            id,
+            last: None,
+        }
+    }
+}
+
+fn parse_values(draft: &Draft) -> Result<serde_json::Map<String, serde_json::Value>> {
+    serde_json::from_str(&draft.values_json)
+        .map_err(|e| Error::storage(format!("draft {} values: {e}", draft.id)))
+}
+
+/// Follows one draft: its current state first, then each new version.
+pub struct DraftSubscription {
+    changes: Subscription<u64>,
+    drafts: Drafts,
+    id: String,
+    last: Option<Draft>,
+}
+
+impl DraftSubscription {
+    /// The draft now, then the next version that differs; `None` when the
+    /// draft is gone or the client is.
+    pub async fn next(&mut self) -> Option<Draft> {
+        loop {
+            self.changes.next().await?;
+            let draft = self.drafts.open(self.id.clone()).await.ok()?;
+            if self.last.as_ref() != Some(&draft) {
+                self.last = Some(draft.clone());
+                return Some(draft);
+            }
+        }
+    }
+}
