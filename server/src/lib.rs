@@ -14,6 +14,7 @@
 
 mod api;
 mod app;
+mod applications;
 mod auth;
 mod catalog;
 mod clock;
@@ -22,6 +23,7 @@ mod db;
 mod dev;
 mod etag;
 mod extract;
+mod forms;
 mod middleware;
 mod problem;
 mod routes;

@@ -38,13 +38,26 @@ pub(crate) enum ProblemKind {
     /// 410 for a catalog change cursor older than the retained change log:
     /// the client must sync again from the beginning.
     CursorExpired,
+    /// 428: a conditional request (`If-Match` / `If-None-Match`) is needed.
+    PreconditionRequired,
+    /// 422 for an application form that fails validation; the body lists
+    /// every problem in `errors` (`[{path, code, message}]`).
+    ValidationFailed,
+    /// 400 for a submission without a usable `Idempotency-Key` header.
+    IdempotencyKeyRequired,
+    /// 422 for an `Idempotency-Key` already used with another request body.
+    IdempotencyKeyReused,
+    /// 412 for a draft write whose `If-Match` / `If-None-Match` doesn't
+    /// hold; the body names `current_revision` (and `deleted`).
+    RevisionMismatch,
 }
 
 impl ProblemKind {
     /// The kinds that own their status: `from_status` maps back to these.
     /// More specific kinds sharing a status (`TierRequired`,
-    /// `CursorExpired`) are left out.
-    const ALL: [ProblemKind; 16] = [
+    /// `CursorExpired`, `ValidationFailed`, the idempotency kinds,
+    /// `RevisionMismatch`) are left out.
+    const ALL: [ProblemKind; 17] = [
         ProblemKind::BadRequest,
         ProblemKind::Unauthorized,
         ProblemKind::Forbidden,
@@ -61,6 +74,7 @@ impl ProblemKind {
         ProblemKind::BadGateway,
         ProblemKind::ServiceUnavailable,
         ProblemKind::GatewayTimeout,
+        ProblemKind::PreconditionRequired,
     ];
 
     /// The kind reported with `status`, if the server knows one; used where
@@ -91,6 +105,12 @@ impl ProblemKind {
             ProblemKind::GatewayTimeout => StatusCode::GATEWAY_TIMEOUT,
             ProblemKind::TierRequired => StatusCode::FORBIDDEN,
             ProblemKind::CursorExpired => StatusCode::GONE,
+            ProblemKind::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ProblemKind::ValidationFailed | ProblemKind::IdempotencyKeyReused => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ProblemKind::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
+            ProblemKind::RevisionMismatch => StatusCode::PRECONDITION_FAILED,
         }
     }
 
@@ -114,6 +134,11 @@ impl ProblemKind {
             ProblemKind::GatewayTimeout => "gateway-timeout",
             ProblemKind::TierRequired => "tier-required",
             ProblemKind::CursorExpired => "cursor-expired",
+            ProblemKind::PreconditionRequired => "precondition-required",
+            ProblemKind::ValidationFailed => "validation-failed",
+            ProblemKind::IdempotencyKeyRequired => "idempotency-key-required",
+            ProblemKind::IdempotencyKeyReused => "idempotency-key-reused",
+            ProblemKind::RevisionMismatch => "revision-mismatch",
         }
     }
 
@@ -137,6 +162,11 @@ impl ProblemKind {
             ProblemKind::GatewayTimeout => "Gateway timeout",
             ProblemKind::TierRequired => "Higher account tier required",
             ProblemKind::CursorExpired => "Cursor expired",
+            ProblemKind::PreconditionRequired => "Precondition required",
+            ProblemKind::ValidationFailed => "Validation failed",
+            ProblemKind::IdempotencyKeyRequired => "Idempotency key required",
+            ProblemKind::IdempotencyKeyReused => "Idempotency key reused",
+            ProblemKind::RevisionMismatch => "Revision mismatch",
         }
     }
 }

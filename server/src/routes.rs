@@ -85,6 +85,21 @@ fn all_routes() -> Vec<Route> {
         Route::new(Method::POST, "/api/v1/me/companies", api::me::add_company),
         Route::new(Method::POST, "/api/v1/me/acting-as", api::me::set_acting_as),
         Route::new(Method::PUT, "/api/v1/me/password", api::me::set_password),
+        Route::new(Method::GET, "/api/v1/forms/{schema_id}", api::forms::get),
+        Route::new(
+            Method::POST,
+            "/api/v1/applications",
+            api::applications::submit,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/applications/{application_no}",
+            api::applications::get,
+        ),
+        Route::new(Method::GET, "/api/v1/drafts", api::drafts::list),
+        Route::new(Method::GET, "/api/v1/drafts/{id}", api::drafts::get),
+        Route::new(Method::PUT, "/api/v1/drafts/{id}", api::drafts::put),
+        Route::new(Method::DELETE, "/api/v1/drafts/{id}", api::drafts::delete),
         Route::new(Method::POST, "/dev/faults", dev::routes::add_fault).dev_only(),
         Route::new(Method::DELETE, "/dev/faults", dev::routes::clear_faults).dev_only(),
         Route::new(Method::GET, "/dev/requests", dev::routes::count_requests).dev_only(),
@@ -98,6 +113,7 @@ fn all_routes() -> Vec<Route> {
         .dev_only(),
         Route::new(Method::POST, "/dev/catalog/mutate", dev::catalog::mutate).dev_only(),
         Route::new(Method::POST, "/dev/catalog/compact", dev::catalog::compact).dev_only(),
+        Route::new(Method::GET, "/dev/applications", dev::applications::list).dev_only(),
     ]
 }
 

@@ -1,9 +1,12 @@
 //! Handlers of the public API under `/api/v1`, one file per resource.
 
+pub(crate) mod applications;
 pub(crate) mod auth;
 pub(crate) mod catalog;
 pub(crate) mod catalog_snapshot;
 pub(crate) mod departments;
+pub(crate) mod drafts;
+pub(crate) mod forms;
 pub(crate) mod health;
 pub(crate) mod me;
 pub(crate) mod regions;

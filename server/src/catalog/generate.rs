@@ -245,7 +245,9 @@ fn conditions(item: &Item) -> Vec<String> {
     conditions
 }
 
-fn material(spec: &str) -> Material {
+/// One material of an item's `materials` spec (`?` optional, `*` a copy);
+/// the application form's material slots are made from the same specs.
+pub(crate) fn material(spec: &str) -> Material {
     let (required, spec) = match spec.strip_prefix('?') {
         Some(rest) => (false, rest),
         None => (true, spec),

@@ -3,6 +3,7 @@
 //! let tests and the demo exercise a client's retry, error and refresh paths
 //! against the real server. Installed only when `ServerConfig::dev` is set.
 
+pub(crate) mod applications;
 pub(crate) mod auth;
 pub(crate) mod catalog;
 pub(crate) mod faults;

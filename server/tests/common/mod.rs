@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // Each test binary uses a different subset.
 
+pub mod applications;
 pub mod auth;
 pub mod catalog;
 

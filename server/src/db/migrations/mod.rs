@@ -10,6 +10,7 @@ mod v1_regions_and_departments;
 mod v2_accounts_and_sign_ins;
 mod v3_catalog;
 mod v4_guide_form_schema;
+mod v5_applications_and_drafts;
 
 use rusqlite::{Connection, Transaction};
 
@@ -34,6 +35,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 4,
         apply: v4_guide_form_schema::apply,
+    },
+    Migration {
+        version: 5,
+        apply: v5_applications_and_drafts::apply,
     },
 ];
 
