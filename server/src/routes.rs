@@ -81,6 +81,7 @@ fn all_routes() -> Vec<Route> {
         Route::new(Method::POST, "/api/v1/auth/logout", api::auth::logout),
         Route::new(Method::GET, "/oauth/authorize", auth::authorize::authorize),
         Route::new(Method::GET, "/api/v1/me", api::me::get),
+        Route::new(Method::GET, "/api/v1/me/prefill", api::prefill::get),
         Route::new(Method::POST, "/api/v1/me/verification", api::me::verify),
         Route::new(Method::POST, "/api/v1/me/companies", api::me::add_company),
         Route::new(Method::POST, "/api/v1/me/acting-as", api::me::set_acting_as),

@@ -485,6 +485,21 @@ impl Drafts {
         self.shared.kick.notify_one();
     }
 
+    /// SQLite's `PRAGMA integrity_check` of the user's database ("ok" when
+    /// sound): for support screens and the crash tests.
+    pub async fn integrity_check(&self) -> Result<String> {
+        self.shared
+            .db
+            .call(|c| {
+                let rows: Vec<String> = c
+                    .prepare("PRAGMA integrity_check")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                Ok(rows.join("; "))
+            })
+            .await
+    }
+
     pub async fn outbox_status(&self) -> Result<OutboxStatus> {
         outbox::status(&self.shared).await
     }

@@ -156,6 +156,15 @@ pub(crate) async fn sync(shared: &DraftsShared) -> Result<DraftSyncReport> {
                     shared.db.call(move |c| store::purge(c, &id)).await?;
                 }
             },
+            // Submitted: the platform closed its copy of the draft; ours
+            // stays as the record of what was sent.
+            Some(r) if r.deleted && !editable => {
+                let (id, revision) = (l.draft.id.clone(), l.draft.revision);
+                shared
+                    .db
+                    .call(move |c| store::mark_synced(c, &id, revision, r.revision))
+                    .await?;
+            }
             // Deleted elsewhere.
             Some(r) if r.deleted => {
                 if local_changed && editable {

@@ -11,6 +11,8 @@ use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
 use tempfile::TempDir;
 
+pub mod proxy;
+
 pub async fn dev_server() -> TestServer {
     TestServer::start_in_temp_dir(true)
         .await

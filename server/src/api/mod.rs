@@ -9,4 +9,5 @@ pub(crate) mod drafts;
 pub(crate) mod forms;
 pub(crate) mod health;
 pub(crate) mod me;
+pub(crate) mod prefill;
 pub(crate) mod regions;
