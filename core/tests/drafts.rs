@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use banshitong_core::Client;
 use banshitong_core::drafts::{Draft, DraftState, Drafts, SubmitOutcome};
-use banshitong_forms::{FieldKind, FieldSpec, FormSchema};
+use banshitong_forms::FieldKind;
 use common::proxy::{Mode, Proxy};
 use common::*;
 use serde_json::{Value, json};
@@ -24,68 +24,9 @@ async fn applications_on_server(server: &banshitong_server::TestServer) -> u64 {
     body["count"].as_u64().unwrap()
 }
 
-fn spec<'a>(fields: &'a [FieldSpec], path: &str) -> Option<&'a FieldSpec> {
-    let mut parts = path.split('.');
-    let first = parts.next()?.split('[').next()?;
-    let field = fields.iter().find(|f| f.key == first)?;
-    match (parts.next(), &field.kind) {
-        (Some(rest), FieldKind::Group { fields, .. }) => spec(fields, rest),
-        (None, _) => Some(field),
-        _ => None,
-    }
-}
-
-/// A valid answer for a field of this kind.
-fn valid(kind: &FieldKind) -> Value {
-    match kind {
-        FieldKind::Text => json!("测试内容"),
-        FieldKind::Number { .. } => json!(1),
-        FieldKind::Date => json!("2020-01-01"),
-        FieldKind::SingleChoice { options } => json!(options[0].value),
-        FieldKind::MultipleChoice { options } => json!([options[0].value]),
-        FieldKind::Region => json!("530102"),
-        FieldKind::IdNumber => json!("11010519491231002X"),
-        FieldKind::CreditCode => json!("91350100M000100Y43"),
-        FieldKind::Mobile => json!("13800000000"),
-        FieldKind::Address => json!("昆明市五华区人民路1号"),
-        FieldKind::Group { .. } => json!([{}]),
-    }
-}
-
-/// Answers whatever the validator asks for until the draft is valid.
 async fn fill_until_valid(drafts: &Drafts, draft: &Draft) {
-    let schema: FormSchema = drafts.schema(draft.id.clone()).await.unwrap();
-    for _ in 0..40 {
-        let errors = drafts.validate(draft.id.clone()).await.unwrap();
-        let Some(error) = errors.first() else { return };
-        if let Some(slot) = error.path.strip_prefix("materials.") {
-            let slot = schema.slot(slot).unwrap();
-            let reference = match &slot.licence_type {
-                Some(t) => format!("licence:{t}:L-0001"),
-                None => "upload-0001".to_owned(),
-            };
-            drafts
-                .set_materials(draft.id.clone(), slot.key.clone(), vec![reference])
-                .await
-                .unwrap();
-            continue;
-        }
-        let field = spec(&schema.fields, &error.path)
-            .unwrap_or_else(|| panic!("no field for {}", error.path));
-        let value = if matches!(field.kind, FieldKind::Group { .. }) {
-            json!([{}])
-        } else {
-            valid(&field.kind)
-        };
-        drafts
-            .set_field(draft.id.clone(), error.path.clone(), value.to_string())
-            .await
-            .unwrap();
-    }
-    panic!(
-        "still invalid: {:?}",
-        drafts.validate(draft.id.clone()).await.unwrap()
-    );
+    let schema = drafts.schema(draft.id.clone()).await.unwrap();
+    fill_valid(drafts, draft, &schema).await;
 }
 
 /// Waits until the draft leaves the outbox.
@@ -400,4 +341,72 @@ async fn a_draft_edited_on_two_phones_keeps_both_versions() {
     da.sync().await.unwrap();
     db.sync().await.unwrap();
     assert!(db.list().await.unwrap().iter().all(|d| d.id != copy.id));
+}
+
+#[tokio::test]
+async fn the_platforms_verdict_comes_back_onto_the_draft() {
+    // A phone holding an outdated form (here: one that no longer requires
+    // a field) sends what the platform refuses; the platform's 422 puts the
+    // field errors on the draft, which goes back to editing.
+    let (server, _dir) = catalog_server(300).await;
+    let t = signed_in_client(&server, &server.base_url()).await;
+    let drafts = t.client.drafts().await.unwrap();
+    let draft = drafts.create(first_guide(&t.client).await).await.unwrap();
+    fill_until_valid(&drafts, &draft).await;
+    let schema = drafts.schema(draft.id.clone()).await.unwrap();
+    let required = schema
+        .fields
+        .iter()
+        .find(|f| {
+            f.required && f.visible_when.is_none() && !matches!(f.kind, FieldKind::Group { .. })
+        })
+        .unwrap()
+        .key
+        .clone();
+    drafts
+        .set_field(draft.id.clone(), required.clone(), "null".into())
+        .await
+        .unwrap();
+    drop(drafts);
+
+    let mut outdated = schema.clone();
+    for field in &mut outdated.fields {
+        if field.key == required {
+            field.required = false;
+        }
+    }
+    let catalog_db = rusqlite::Connection::open(t.dir.path().join("catalog.db")).unwrap();
+    catalog_db
+        .execute(
+            "UPDATE form_schemas SET body = ?1 WHERE id = ?2",
+            rusqlite::params![serde_json::to_string(&outdated).unwrap(), schema.id],
+        )
+        .unwrap();
+    let dir = t.dir;
+    let restarted = client_in(&server.base_url(), &dir, t.secrets.clone());
+    let drafts = restarted.drafts().await.unwrap();
+    assert_eq!(
+        drafts.submit(draft.id.clone()).await.unwrap(),
+        SubmitOutcome::Queued
+    );
+    let back = settled(&drafts, &draft.id).await;
+    assert_eq!(back.state, DraftState::Editing);
+    assert_eq!(back.platform_errors[0].path, required);
+    assert_eq!(back.platform_errors[0].code.as_str(), "required");
+    assert_eq!(drafts.outbox_status().await.unwrap().pending, 0);
+    assert_eq!(applications_on_server(&server).await, 0);
+    // Answering the field clears the platform's complaint about it.
+    let field = schema.fields.iter().find(|f| f.key == required).unwrap();
+    drafts
+        .set_field(draft.id.clone(), required, valid(&field.kind).to_string())
+        .await
+        .unwrap();
+    assert!(
+        drafts
+            .open(draft.id.clone())
+            .await
+            .unwrap()
+            .platform_errors
+            .is_empty()
+    );
 }

@@ -55,6 +55,9 @@ pub(crate) struct DraftsShared {
     http: HttpClient,
     session: Arc<Session>,
     kick: Arc<Notify>,
+    /// Set when the network came back: everything queued is due at once,
+    /// whatever its back-off said.
+    retry_now: std::sync::atomic::AtomicBool,
     /// Bumped after every change, for draft subscriptions.
     changes: Watched<u64>,
     outbox: Watched<OutboxStatus>,
@@ -168,6 +171,7 @@ impl Drafts {
             http,
             session,
             kick: Arc::new(Notify::new()),
+            retry_now: std::sync::atomic::AtomicBool::new(false),
             changes: Watched::new(0),
             outbox: Watched::new(OutboxStatus {
                 pending: 0,
@@ -275,6 +279,13 @@ impl Drafts {
                     serde_json::from_str(&stored.draft.values_json)
                         .map_err(|e| Error::storage(format!("draft values: {e}")))?;
                 values::set(&mut values, &path, value)?;
+                // The platform's verdict on this field no longer applies.
+                let before = stored.draft.platform_errors.len();
+                let mut remaining = stored.draft.platform_errors;
+                remaining.retain(|e| e.path != path && !e.path.starts_with(&format!("{path}.")));
+                if remaining.len() != before {
+                    store::set_platform_errors(&tx, &id, &remaining)?;
+                }
                 let revision = store::save_values(
                     &tx,
                     &id,
@@ -482,6 +493,9 @@ impl Drafts {
     /// The shell's network callback (Android ConnectivityManager, iOS
     /// NWPathMonitor): the outbox tries again now instead of after back-off.
     pub fn network_available(&self) {
+        self.shared
+            .retry_now
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         self.shared.kick.notify_one();
     }
 

@@ -6,6 +6,7 @@
 //! carries the same Idempotency-Key, so however many reach the platform,
 //! exactly one application exists.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -30,6 +31,11 @@ pub(crate) fn start(shared: &Arc<DraftsShared>) {
     tokio::spawn(async move {
         loop {
             let Some(shared) = weak.upgrade() else { return };
+            if shared.retry_now.swap(false, Ordering::SeqCst)
+                && let Err(e) = shared.db.call(|c| store::due_now(c)).await
+            {
+                tracing::warn!(error = %e, "cannot reschedule the outbox");
+            }
             let next = match deliver_due(&shared).await {
                 Ok(next) => next,
                 Err(e) => {
@@ -47,7 +53,11 @@ pub(crate) fn start(shared: &Arc<DraftsShared>) {
                 () = kick.notified() => {}
                 () = tokio::time::sleep(sleep) => {}
                 changed = connectivity.next() => match changed {
-                    Some(Connectivity::Online) => {}
+                    Some(Connectivity::Online) => {
+                        if let Some(shared) = weak.upgrade() {
+                            shared.retry_now.store(true, Ordering::SeqCst);
+                        }
+                    }
                     Some(_) => continue,
                     None => return,
                 },

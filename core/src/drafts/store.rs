@@ -200,6 +200,22 @@ pub(crate) fn set_state(
     Ok(())
 }
 
+/// Replaces the platform's field errors (one was fixed).
+pub(crate) fn set_platform_errors(
+    conn: &Connection,
+    id: &str,
+    errors: &[FieldError],
+) -> Result<()> {
+    conn.execute(
+        "UPDATE drafts SET errors_json = ?2 WHERE id = ?1",
+        params![
+            id,
+            serde_json::to_string(errors).map_err(|e| Error::storage(e.to_string()))?
+        ],
+    )?;
+    Ok(())
+}
+
 /// Marks a draft deleted (kept until the platform has heard of it).
 pub(crate) fn mark_deleted(conn: &Connection, id: &str, now_ms: i64) -> Result<()> {
     let changed = conn.execute(
@@ -283,6 +299,12 @@ pub(crate) fn postpone(conn: &Connection, id: i64, next_ms: i64, error: &str) ->
         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at_ms = ?2, last_error = ?3 WHERE id = ?1",
         params![id, next_ms, error],
     )?;
+    Ok(())
+}
+
+/// Everything queued becomes due now (the network came back).
+pub(crate) fn due_now(conn: &Connection) -> Result<()> {
+    conn.execute("UPDATE outbox SET next_attempt_at_ms = 0", [])?;
     Ok(())
 }
 

@@ -232,3 +232,72 @@ pub async fn inject_broken_body(server: &TestServer, path_prefix: &str, mode: &s
         .error_for_status()
         .unwrap();
 }
+
+// ---- drafts ----
+
+use banshitong_core::drafts::{Draft, Drafts};
+use banshitong_forms::{FieldKind, FieldSpec, FormSchema};
+use serde_json::{Value, json};
+
+pub fn spec<'a>(fields: &'a [FieldSpec], path: &str) -> Option<&'a FieldSpec> {
+    let mut parts = path.split('.');
+    let first = parts.next()?.split('[').next()?;
+    let field = fields.iter().find(|f| f.key == first)?;
+    match (parts.next(), &field.kind) {
+        (Some(rest), FieldKind::Group { fields, .. }) => spec(fields, rest),
+        (None, _) => Some(field),
+        _ => None,
+    }
+}
+
+/// A valid answer for a field of this kind.
+pub fn valid(kind: &FieldKind) -> Value {
+    match kind {
+        FieldKind::Text => json!("测试内容"),
+        FieldKind::Number { .. } => json!(1),
+        FieldKind::Date => json!("2020-01-01"),
+        FieldKind::SingleChoice { options } => json!(options[0].value),
+        FieldKind::MultipleChoice { options } => json!([options[0].value]),
+        FieldKind::Region => json!("530102"),
+        FieldKind::IdNumber => json!("11010519491231002X"),
+        FieldKind::CreditCode => json!("91350100M000100Y43"),
+        FieldKind::Mobile => json!("13800000000"),
+        FieldKind::Address => json!("昆明市五华区人民路1号"),
+        FieldKind::Group { .. } => json!([{}]),
+    }
+}
+
+/// Answers whatever the validator asks for until the draft is valid.
+pub async fn fill_valid(drafts: &Drafts, draft: &Draft, schema: &FormSchema) {
+    for _ in 0..40 {
+        let errors = drafts.validate(draft.id.clone()).await.unwrap();
+        let Some(error) = errors.first() else { return };
+        if let Some(slot) = error.path.strip_prefix("materials.") {
+            let slot = schema.slot(slot).unwrap();
+            let reference = match &slot.licence_type {
+                Some(t) => format!("licence:{t}:L-0001"),
+                None => "upload-0001".to_owned(),
+            };
+            drafts
+                .set_materials(draft.id.clone(), slot.key.clone(), vec![reference])
+                .await
+                .unwrap();
+            continue;
+        }
+        let field = spec(&schema.fields, &error.path)
+            .unwrap_or_else(|| panic!("no field for {}", error.path));
+        let value = if matches!(field.kind, FieldKind::Group { .. }) {
+            json!([{}])
+        } else {
+            valid(&field.kind)
+        };
+        drafts
+            .set_field(draft.id.clone(), error.path.clone(), value.to_string())
+            .await
+            .unwrap();
+    }
+    panic!(
+        "still invalid: {:?}",
+        drafts.validate(draft.id.clone()).await.unwrap()
+    );
+}
