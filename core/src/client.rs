@@ -122,12 +122,15 @@ impl Client {
             .signed_in_user()
             .ok_or(Error::Unauthorized)?;
         let mut current = self.inner.drafts.lock().await;
+        let db = self.inner.personal.open(&user).await?;
+        // The same user on the same database (not wiped since) keeps the
+        // running outbox.
         if let Some(drafts) = current.as_ref()
             && drafts.user_id() == user
+            && drafts.database().same_as(&db)
         {
             return Ok(drafts.clone());
         }
-        let db = self.inner.personal.open(&user).await?;
         let drafts = Drafts::open_for(
             user,
             db,

@@ -188,6 +188,10 @@ impl Drafts {
         &self.shared.user_id
     }
 
+    pub(crate) fn database(&self) -> &Database {
+        &self.shared.db
+    }
+
     /// A new draft for a service item, prefilled with what the platform
     /// knows (name, ID number, mobile; the company acted for).
     pub async fn create(&self, guide_code: String) -> Result<Draft> {

@@ -38,6 +38,12 @@ impl Database {
         .map_err(|e| Error::storage(format!("database task failed: {e}")))?
     }
 
+    /// Whether both handles use the same connection (a wiped and reopened
+    /// database is a different one).
+    pub fn same_as(&self, other: &Database) -> bool {
+        Arc::ptr_eq(&self.conn, &other.conn)
+    }
+
     /// Runs `f` on the calling thread: for synchronous callers and tests.
     pub fn call_blocking<R>(&self, f: impl FnOnce(&mut Connection) -> Result<R>) -> Result<R> {
         let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
