@@ -7,7 +7,8 @@
 #   2. scripts/generate-bindings.sh (host build, uniffi library mode, without
 #      --testing: an app never carries the test API) into ios/Sources;
 #   3. xcodebuild -create-xcframework with both slices and one Headers folder
-#      (BanshitongFFI.h, BanshitongCoreFFI.h, module.modulemap).
+#      (BanshitongFFI.h, BanshitongCoreFFI.h, BanshitongFormsFFI.h,
+#      module.modulemap).
 # All three are build outputs and not committed.
 #
 #   scripts/build-xcframework.sh
@@ -94,7 +95,7 @@ log "generating the Swift bindings"
 scripts/generate-bindings.sh >/dev/null
 headers="$work/Headers"
 mkdir -p "$headers"
-cp ios/Sources/BanshitongFFI/BanshitongFFI.h ios/Sources/BanshitongFFI/BanshitongCoreFFI.h "$headers/"
+cp ios/Sources/BanshitongFFI/*.h "$headers/"
 # Xcode links the XCFramework's library itself; the module map's `link`
 # line (for the Linux shared library) would add a -l it cannot resolve.
 sed '/^[[:space:]]*link /d' ios/Sources/BanshitongFFI/module.modulemap > "$headers/module.modulemap"

@@ -31,7 +31,8 @@ library="$target_dir/$out_dir/libbanshitong_ffi.so"
 kotlin_out=android/banshitong/src/main/java
 swift_out=ios/Sources/Banshitong/Generated
 ffi_out=ios/Sources/BanshitongFFI
-rm -rf "$kotlin_out/cn/gov/yn/banshitong/banshitong.kt" "$kotlin_out/cn/gov/yn/banshitong/core" "$swift_out" "$ffi_out"
+rm -rf "$kotlin_out/cn/gov/yn/banshitong/banshitong.kt" "$kotlin_out/cn/gov/yn/banshitong/core" \
+    "$kotlin_out/cn/gov/yn/banshitong/forms" "$swift_out" "$ffi_out"
 mkdir -p "$kotlin_out" "$swift_out" "$ffi_out"
 
 bindgen() {
@@ -40,7 +41,7 @@ bindgen() {
 bindgen --language kotlin --out-dir "$kotlin_out" >&2
 bindgen --language swift --out-dir "$swift_out" >&2
 
-# The C side of the Swift bindings: both crates' headers in one module map,
+# The C side of the Swift bindings: every crate's header in one module map,
 # with the library to link, so SwiftPM (systemLibrary on Linux) and the
 # XCFramework (on Apple platforms) can both use it.
 mv "$swift_out"/*.h "$ffi_out"/
@@ -55,6 +56,16 @@ rm -f "$swift_out"/*.modulemap
     echo '    header "BanshitongCoreFFI.h"'
     echo '    export *'
     echo '}'
+    echo 'module BanshitongFormsFFI {'
+    echo '    header "BanshitongFormsFFI.h"'
+    echo '    export *'
+    echo '}'
 } > "$ffi_out/module.modulemap"
+# A crate uniffi.toml does not name would get a header the map lacks and a
+# Swift file that cannot find its C module: fail here, not in swiftc.
+for header in "$ffi_out"/*.h; do
+    grep -q "header \"$(basename "$header")\"" "$ffi_out/module.modulemap" \
+        || { echo "generate-bindings.sh: $(basename "$header") is not in the module map" >&2; exit 1; }
+done
 
 echo "$library"

@@ -8,6 +8,7 @@ use banshitong_core::{Client, ClientConfig, Health};
 
 use crate::auth::BstAuth;
 use crate::catalog::BstCatalog;
+use crate::drafts::BstDrafts;
 use crate::error::BstError;
 use crate::platform::{ForeignSecretStore, Logger, SecretStore, init_platform};
 use crate::runtime::{guard, run};
@@ -60,6 +61,15 @@ impl BstClient {
     /// Every handle shares the one catalog (and its running sync).
     pub fn catalog(&self) -> Arc<BstCatalog> {
         BstCatalog::new(self.core.catalog())
+    }
+
+    /// The signed-in user's application drafts and submission outbox
+    /// (`Unauthorized` when signed out). Opening them resumes sending what
+    /// an earlier run queued; every handle shares the one outbox. A handle
+    /// is the user's signed in now: after signing in again, ask again.
+    pub async fn drafts(&self) -> Result<Arc<BstDrafts>, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(BstDrafts::new(core.drafts().await?)) }).await
     }
 
     /// A setting of the signed-in user, from their own encrypted database.

@@ -1,16 +1,17 @@
 //! banshitong-ffi: the one library the Kotlin and Swift apps load.
 //!
 //! It holds only what the FFI needs: the `BstClient` object with its
-//! `BstAuth` and `BstCatalog`, the flat error, the foreign traits (secret
-//! store, logger, listeners), subscription handles and the tokio runtime.
-//! Records and enums are defined (and derive uniffi) in banshitong-core, so
-//! there is one copy of every type.
+//! `BstAuth`, `BstCatalog` and `BstDrafts`, the flat error, the foreign
+//! traits (secret store, logger, listeners), subscription handles and the
+//! tokio runtime. Records and enums are defined (and derive uniffi) in
+//! banshitong-core and banshitong-forms, so there is one copy of every type.
 
 uniffi::setup_scaffolding!("banshitong");
 
 mod auth;
 mod catalog;
 mod client;
+mod drafts;
 mod error;
 mod platform;
 mod runtime;
@@ -21,6 +22,7 @@ mod testing;
 pub use auth::BstAuth;
 pub use catalog::{BstCatalog, SyncListener};
 pub use client::BstClient;
+pub use drafts::{BstDrafts, DraftListener, OutboxListener};
 pub use error::{BstError, ErrorKind};
 pub use platform::{Logger, SecretStore, init_platform};
 pub use subscription::{ConnectivityListener, SessionListener, SubscriptionHandle};

@@ -53,17 +53,29 @@ impl Drop for SubscriptionHandle {
     }
 }
 
-/// Forwards each value of `subscription` to `deliver` on the core's runtime.
-pub(crate) fn forward<T, F>(
-    mut subscription: Subscription<T>,
-    deliver: F,
-) -> Arc<SubscriptionHandle>
+/// What `forward` reads from: values until it ends. A core `Subscription`
+/// is one; so is the drafts' `DraftSubscription`, which is not a
+/// `Subscription` because it re-reads the draft after each change.
+pub(crate) trait Updates: Send + 'static {
+    type Item: Send + 'static;
+    fn next(&mut self) -> impl Future<Output = Option<Self::Item>> + Send;
+}
+
+impl<T: Clone + Send + Sync + 'static> Updates for Subscription<T> {
+    type Item = T;
+    fn next(&mut self) -> impl Future<Output = Option<T>> + Send {
+        Subscription::next(self)
+    }
+}
+
+/// Forwards each value of `updates` to `deliver` on the core's runtime.
+pub(crate) fn forward<U, F>(mut updates: U, deliver: F) -> Arc<SubscriptionHandle>
 where
-    T: Clone + Send + Sync + 'static,
-    F: Fn(T) -> Result<(), BstError> + Send + 'static,
+    U: Updates,
+    F: Fn(U::Item) -> Result<(), BstError> + Send + 'static,
 {
     let task = RUNTIME.spawn(async move {
-        while let Some(value) = subscription.next().await {
+        while let Some(value) = updates.next().await {
             if let Err(e) = deliver(value) {
                 // The app's listener threw; keep delivering: one bad frame
                 // must not freeze the UI's state for good.

@@ -1,7 +1,7 @@
 //! Test support for the Kotlin and Swift suites (feature `testing`, never in
 //! an app build): the reference platform in-process, fault injection,
-//! catalog changes and its snapshot file, and a way to provoke a panic to
-//! prove it comes back as an error.
+//! catalog changes and its snapshot file, the count of applications it
+//! stored, and a way to provoke a panic to prove it comes back as an error.
 
 use std::sync::{Arc, Mutex};
 
@@ -180,6 +180,17 @@ impl ReferencePlatform {
             Ok(gzip.len() as u64)
         })
         .await
+    }
+
+    /// How many applications the platform has stored (every user's), so a
+    /// test can check that retries and repeated presses made exactly one.
+    pub async fn applications_on_server(&self) -> Result<u64, BstError> {
+        let listed = self
+            .dev(reqwest::Method::GET, "/dev/applications", None)
+            .await?;
+        listed["count"].as_u64().ok_or_else(|| {
+            BstError::new(ErrorKind::Protocol, "/dev/applications answered no count")
+        })
     }
 
     /// How many refresh grants the platform has answered.

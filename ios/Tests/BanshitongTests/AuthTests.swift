@@ -2,12 +2,6 @@ import Banshitong
 import XCTest
 
 final class AuthTests: XCTestCase {
-    private func signIn(_ platform: ReferencePlatform, _ client: BstClient, _ phone: String) async throws -> Profile {
-        _ = try await client.auth().sendSmsCode(phone: phone)
-        let code = try await platform.smsCode(phone: phone)
-        return try await client.auth().signInWithSms(phone: phone, code: code)
-    }
-
     func testSmsSignInWithTheSessionStateAsAnAsyncSequence() async throws {
         try await withPlatform { platform in
             let client = try newClient(platform.baseUrl())

@@ -147,6 +147,15 @@ func withPlatform<T>(
     }
 }
 
+/// Signs `client` in as `phone` by SMS, with the code from the platform's
+/// dev outbox (registers a new number).
+@discardableResult
+func signIn(_ platform: ReferencePlatform, _ client: BstClient, _ phone: String) async throws -> Profile {
+    _ = try await client.auth().sendSmsCode(phone: phone)
+    let code = try await platform.smsCode(phone: phone)
+    return try await client.auth().signInWithSms(phone: phone, code: code)
+}
+
 /// The BstError that `body` throws; fails the test if it throws none or another.
 func expectFailure<T>(
     file: StaticString = #filePath, line: UInt = #line, _ body: () async throws -> T

@@ -1,9 +1,6 @@
 package cn.gov.yn.banshitong.tests
 
 import cn.gov.yn.banshitong.ErrorKind
-import cn.gov.yn.banshitong.ReferencePlatform
-import cn.gov.yn.banshitong.BstClient
-import cn.gov.yn.banshitong.core.Profile
 import cn.gov.yn.banshitong.core.SessionState
 import cn.gov.yn.banshitong.core.Tier
 import cn.gov.yn.banshitong.core.Verification
@@ -20,11 +17,6 @@ import kotlin.test.assertNull
 import org.junit.Test
 
 class AuthTest {
-    private suspend fun signIn(platform: ReferencePlatform, client: BstClient, phone: String): Profile {
-        client.auth().sendSmsCode(phone)
-        return client.auth().signInWithSms(phone, platform.smsCode(phone))
-    }
-
     @Test
     fun smsSignInWithTheSessionStateAsAFlow(): Unit = runBlocking {
         withPlatform { platform ->

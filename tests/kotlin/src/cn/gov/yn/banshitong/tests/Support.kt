@@ -4,6 +4,7 @@ import cn.gov.yn.banshitong.BstClient
 import cn.gov.yn.banshitong.BstException
 import cn.gov.yn.banshitong.ReferencePlatform
 import cn.gov.yn.banshitong.SecretStore
+import cn.gov.yn.banshitong.core.Profile
 import cn.gov.yn.banshitong.defaultClientConfig
 import java.nio.file.Files
 import java.time.Duration
@@ -50,6 +51,12 @@ suspend fun <T> withPlatform(guides: UInt? = null, body: suspend (ReferencePlatf
         platform.stop()
         platform.close()
     }
+}
+
+/** Signs [client] in as [phone] by SMS, with the code from the platform's dev outbox (registers a new number). */
+suspend fun signIn(platform: ReferencePlatform, client: BstClient, phone: String): Profile {
+    client.auth().sendSmsCode(phone)
+    return client.auth().signInWithSms(phone, platform.smsCode(phone))
 }
 
 inline fun expectFailure(block: () -> Unit): BstException.Failure {

@@ -1,6 +1,9 @@
 package cn.gov.yn.banshitong
 
 import cn.gov.yn.banshitong.core.Connectivity
+import cn.gov.yn.banshitong.core.Draft
+import cn.gov.yn.banshitong.core.DraftState
+import cn.gov.yn.banshitong.core.OutboxStatus
 import cn.gov.yn.banshitong.core.SessionState
 import kotlinx.coroutines.channels.awaitClose
 import kotlinx.coroutines.flow.Flow
@@ -36,5 +39,24 @@ fun BstClient.connectivityFlow(): Flow<Connectivity> = subscriptionFlow { emit -
 fun BstAuth.sessionFlow(): Flow<SessionState> = subscriptionFlow { emit ->
     watchSession(object : SessionListener {
         override fun onChange(state: SessionState) = emit(state)
+    })
+}
+
+/**
+ * One draft: its current version first, then each new one (autosaves, the
+ * outbox sending it, the platform's answer: [DraftState.Submitted] with the
+ * application number). Conflated like every subscription: a slow collector
+ * skips to the newest version. Emits nothing more once the draft is deleted.
+ */
+fun BstDrafts.draftFlow(id: String): Flow<Draft> = subscriptionFlow { emit ->
+    watchDraft(id, object : DraftListener {
+        override fun onDraft(draft: Draft) = emit(draft)
+    })
+}
+
+/** The submission outbox ("1 application waiting for the network"): the current status first, then each change. */
+fun BstDrafts.outboxFlow(): Flow<OutboxStatus> = subscriptionFlow { emit ->
+    watchOutbox(object : OutboxListener {
+        override fun onOutbox(status: OutboxStatus) = emit(status)
     })
 }
