@@ -29,11 +29,12 @@ struct Cli {
     #[arg(long, global = true, env = "BST_DATA")]
     data: Option<PathBuf>,
 
-    /// Where secrets (database keys, tokens) are kept: the OS keystore, or memory only.
+    /// Where secrets (database keys, tokens) are kept: the OS keystore, memory only,
+    /// or an unprotected file in the data folder (tests).
     #[arg(long, global = true, env = "BST_SECRET_STORE", value_enum, default_value_t = secrets::SecretStoreChoice::Keyring)]
     secret_store: secrets::SecretStoreChoice,
 
-    /// Print machine-readable JSON instead of text (read commands).
+    /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
 
@@ -61,6 +62,9 @@ enum Command {
     Departments(commands::reference::DepartmentsArgs),
     /// The offline service-guide catalog (办事指南): sync, search, show, browse.
     Guides(commands::guides::GuidesArgs),
+    /// Application drafts (申请草稿): new, set, attach, show, submit, list, sync, delete.
+    #[command(alias = "drafts")]
+    Draft(commands::drafts::DraftArgs),
 }
 
 fn main() -> ExitCode {
@@ -100,5 +104,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Regions(args) => commands::reference::regions(&session, args).await,
         Command::Departments(args) => commands::reference::departments(&session, args).await,
         Command::Guides(args) => commands::guides::run(&session, args).await,
+        Command::Draft(args) => commands::drafts::run(&session, args).await,
     }
 }

@@ -17,15 +17,22 @@ pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 /// Shows a spinner on stderr while `work` runs (only on a terminal: piped
 /// output stays clean).
 pub async fn with_spinner<T>(message: &str, work: impl Future<Output = T>) -> T {
+    let spinner = spinner(message);
+    let result = work.await;
+    spinner.finish_and_clear();
+    result
+}
+
+/// A spinner on stderr with a message and the time so far (drawn only on
+/// a terminal); `finish_and_clear` it when the wait is over.
+pub fn spinner(message: &str) -> ProgressBar {
     let spinner = ProgressBar::new_spinner().with_message(message.to_owned());
     spinner.set_style(
         ProgressStyle::with_template("{spinner} {msg} {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     spinner.enable_steady_tick(Duration::from_millis(100));
-    let result = work.await;
-    spinner.finish_and_clear();
-    result
+    spinner
 }
 
 /// How text goes to standard output: styled for a terminal, plain (with
@@ -84,10 +91,19 @@ impl Style {
     }
 }
 
+/// `35 ms` under a second, `2.4 s` above.
+pub fn duration(elapsed: Duration) -> String {
+    if elapsed < Duration::from_secs(1) {
+        format!("{} ms", elapsed.as_millis())
+    } else {
+        format!("{:.1} s", elapsed.as_secs_f64())
+    }
+}
+
 /// China Standard Time (UTC+8): the platform's and its users' clock.
 const CHINA_OFFSET_MS: i64 = 8 * 3600 * 1000;
 
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

@@ -5,15 +5,21 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::{Context, ensure};
+use anyhow::{Context, bail, ensure};
 use banshitong_core::auth::{SessionState, Verification};
-use banshitong_core::catalog::{BrowseBy, Freshness, RegionLevel, SearchRequest};
+use banshitong_core::catalog::{
+    Audience, BrowseBy, Freshness, GuideFilters, RegionLevel, SearchRequest,
+};
+use banshitong_core::drafts::{DraftState, SubmitOutcome};
 use banshitong_core::platform::{MemorySecretStore, SecretStore};
 use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
 
 use super::PREFERRED_REGION_KEY;
 use super::account::dev_outbox_code;
+use super::drafts::form::{Form, Kind, prefill_source};
+use super::drafts::render::{prefills, values_of};
+use super::drafts::{Waited, wait_settled};
 use super::guides::{
     SyncBar, freshness_line, material_line, open_guide, preferred_region, sync_summary, yuan,
 };
@@ -27,6 +33,15 @@ const ID_NUMBER: &str = "11010519491231002X";
 const BANK_CARD: &str = "6222021234567894";
 const COMPANY_USCC: &str = "91350100M000100Y43";
 const COMPANY_NAME: &str = "云南示例科技有限公司";
+/// The business the demo citizen founds, and its answers on the form.
+const NEW_COMPANY: [(&str, &str); 6] = [
+    ("company_name", "\"云南滇池示例咖啡有限公司\""),
+    ("legal_rep_name", "\"张三丰\""),
+    ("registered_address", "\"昆明市五华区人民中路1号\""),
+    ("business_scope", "\"咖啡馆服务；餐饮服务；食品销售\""),
+    ("registered_capital", "50"),
+    ("region", "\"530102\""),
+];
 
 struct Narrator {
     step: u32,
@@ -118,6 +133,7 @@ pub async fn run() -> anyhow::Result<()> {
     }
 
     let opened = catalog_steps(&mut n, &client).await?;
+    draft_steps(&mut n, &client).await?;
 
     n.step("Lose the network: stop the platform, read from the offline cache");
     server.shutdown().await;
@@ -271,6 +287,180 @@ async fn catalog_steps(n: &mut Narrator, client: &Client) -> anyhow::Result<Stri
     ));
     n.say(freshness_line(view.freshness));
     Ok(code)
+}
+
+/// Apply online for a business licence (企业设立登记): a draft prefilled
+/// with what the platform knows, a mistake caught as it is typed and fixed,
+/// the rest filled in, one submission and its application number.
+async fn draft_steps(n: &mut Narrator, client: &Client) -> anyhow::Result<()> {
+    let page = client
+        .catalog()
+        .search(SearchRequest {
+            query: "企业设立登记 营业执照".into(),
+            filters: GuideFilters {
+                audience: Some(Audience::LegalPerson),
+                ..GuideFilters::default()
+            },
+            prefer_region_code: preferred_region(client).await,
+            limit: 1,
+            ..SearchRequest::default()
+        })
+        .await?;
+    let guide = page
+        .hits
+        .first()
+        .context("the offline catalog has no business-licence guide")?;
+    n.step(format!(
+        "Apply online for a business licence: a draft of {} ({}), prefilled",
+        guide.name, guide.code
+    ));
+    let drafts = client.drafts().await?;
+    let started = Instant::now();
+    let draft = drafts.create(guide.code.clone()).await?;
+    let form = Form::read(&drafts.schema(draft.id.clone()).await?)?;
+    ensure!(
+        form.fields.iter().any(|f| f.key.starts_with("legal_rep")),
+        "{} does not ask for company details",
+        form.id
+    );
+    n.say(format!(
+        "{} · {} questions, {} materials · draft {} saved in {:.0} ms",
+        form.title,
+        form.fields.len(),
+        form.material_slots.len(),
+        draft.id,
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    let prefilled = prefills(&form, &values_of(&draft));
+    for p in prefilled.iter().filter(|p| p.value.is_some()) {
+        let value = p.value.as_ref().and_then(|v| v.as_str()).unwrap_or("?");
+        n.say(format!(
+            "  prefilled {}: {value} (from {})",
+            p.label,
+            prefill_source(&p.source)
+        ));
+    }
+
+    n.step("Fill it in: every answer saved at once and checked as it is typed");
+    let id_field = form
+        .fields
+        .iter()
+        .find(|f| f.key == "legal_rep_id_number" && matches!(f.kind, Kind::IdNumber))
+        .context("the form asks for no legal representative's ID number")?;
+    let wrong = "110105194912310021";
+    let saved = drafts
+        .set_field(
+            draft.id.clone(),
+            id_field.key.clone(),
+            format!("\"{wrong}\""),
+        )
+        .await?;
+    n.say(format!(
+        "{} {wrong} → revision {}, with a wrong check digit:",
+        id_field.label, saved.revision
+    ));
+    ensure!(
+        !saved.field_errors.is_empty(),
+        "the wrong check digit went unnoticed"
+    );
+    for error in &saved.field_errors {
+        n.say(format!("  ✗ {} ({})", error.message, error.code));
+    }
+    let fixed = drafts
+        .set_field(
+            draft.id.clone(),
+            id_field.key.clone(),
+            format!("\"{ID_NUMBER}\""),
+        )
+        .await?;
+    ensure!(fixed.field_errors.is_empty(), "{:?}", fixed.field_errors);
+    n.say(format!(
+        "corrected to {ID_NUMBER} → revision {}, no problems",
+        fixed.revision
+    ));
+
+    let mut revision = fixed.revision;
+    let (mut uploads, mut licences) = (Vec::new(), Vec::new());
+    for _ in 0..30 {
+        let errors = drafts.validate(draft.id.clone()).await?;
+        let Some(error) = errors.first() else { break };
+        if let Some(key) = error.path.strip_prefix("materials.") {
+            let slot = form.slot(key).context("an error names an unknown slot")?;
+            // Uploads arrive with the material library; until then an id
+            // stands in, and a licence the government holds replaces a copy.
+            let reference = match &slot.licence_type {
+                Some(licence) => {
+                    licences.push(licence.clone());
+                    format!("licence:{licence}:YN-DEMO-0001")
+                }
+                None => {
+                    uploads.push(slot.name.clone());
+                    format!("upload-demo-{key}")
+                }
+            };
+            revision = drafts
+                .set_materials(draft.id.clone(), key.to_owned(), vec![reference])
+                .await?
+                .revision;
+            continue;
+        }
+        let Some((key, answer)) = NEW_COMPANY.iter().find(|(k, _)| *k == error.path) else {
+            bail!(
+                "the demo has no answer for {} ({})",
+                error.path,
+                error.message
+            );
+        };
+        revision = drafts
+            .set_field(draft.id.clone(), (*key).to_owned(), (*answer).to_owned())
+            .await?
+            .revision;
+        let label = form.field_at(key).map_or(*key, |f| f.label.as_str());
+        n.say(format!("{label} {}", answer.trim_matches('"')));
+    }
+    ensure!(
+        drafts.validate(draft.id.clone()).await?.is_empty(),
+        "the demo could not complete the form"
+    );
+    n.say(format!(
+        "materials: {} (upload ids stand in until uploads arrive), and the {} as an electronic licence (电子证照)",
+        uploads.join("、"),
+        licences.join("、")
+    ));
+    n.say(format!(
+        "revision {revision}: the whole form passes the platform's own rules (validate: no problems)"
+    ));
+
+    n.step("Submit: queued with an idempotency key, sent, answered with an application number");
+    let started = Instant::now();
+    match drafts.submit(draft.id.clone()).await? {
+        SubmitOutcome::Queued => {}
+        other => bail!("the submission was not queued: {other:?}"),
+    }
+    let number = match wait_settled(&drafts, &draft.id, std::time::Duration::from_secs(20)).await? {
+        Waited::Settled(done) => match done.state {
+            DraftState::Submitted { application_no } => application_no,
+            other => bail!(
+                "the platform refused the application ({other:?}): {:?} {:?}",
+                done.platform_errors,
+                done.submit_error
+            ),
+        },
+        Waited::StillQueued { last_error } | Waited::Interrupted { last_error } => {
+            bail!("the platform did not answer in time: {last_error:?}")
+        }
+    };
+    n.say(format!(
+        "submitted in {:.0} ms: 办件编号 {number}",
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
+    match drafts.submit(draft.id.clone()).await? {
+        SubmitOutcome::AlreadySubmitted { application_no } if application_no == number => {
+            n.say("pressing submit again sends nothing: it is already submitted under that number")
+        }
+        other => bail!("a second submit did not say already submitted: {other:?}"),
+    }
+    Ok(())
 }
 
 /// Register, sign in by SMS, verify the real name, act for a company.

@@ -585,7 +585,7 @@ impl<'a> From<&'a SearchHit> for SearchHitJson<'a> {
 // ---------------------------------------------------------------- show
 
 /// Guide codes are `<item>-<region>`: ASCII letters, digits and '-'.
-fn check_code(code: &str) -> anyhow::Result<()> {
+pub fn check_code(code: &str) -> anyhow::Result<()> {
     let well_formed = !code.is_empty()
         && code.len() <= 64
         && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod demo;
+pub mod drafts;
 pub mod guides;
 pub mod reference;
 pub mod serve;
