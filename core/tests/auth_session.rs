@@ -173,12 +173,13 @@ async fn signing_out_with_wipe_deletes_the_users_files_and_key() {
         .unwrap();
     let files = PersonalDbFiles::for_user(t.dir.path(), &profile.user_id);
     assert!(files.path.exists());
+    let key_name = files.current_key_name();
 
     t.client.auth().sign_out(true).await.unwrap();
 
     assert!(!files.path.exists());
     assert_eq!(
-        banshitong_core::platform::SecretStore::get(t.secrets.as_ref(), &files.key_name).unwrap(),
+        banshitong_core::platform::SecretStore::get(t.secrets.as_ref(), &key_name).unwrap(),
         None
     );
     assert_eq!(

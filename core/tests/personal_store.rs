@@ -89,7 +89,7 @@ async fn a_wrong_key_fails_clearly_and_keeps_the_file() {
         .unwrap();
     drop(t.client);
     let other_secrets = Arc::new(MemorySecretStore::new());
-    let key_name = PersonalDbFiles::for_user(t.dir.path(), USER).key_name;
+    let key_name = PersonalDbFiles::for_user(t.dir.path(), USER).current_key_name();
     other_secrets.set(&key_name, &[7u8; 32]).unwrap();
 
     let client = client_in("http://127.0.0.1:9", &t.dir, other_secrets);
@@ -101,8 +101,14 @@ async fn a_wrong_key_fails_clearly_and_keeps_the_file() {
     assert!(reason.contains("key"), "{reason}");
     assert!(kept_at.exists(), "the file is kept, not deleted");
 
-    // The kept file still opens with the right key: nothing was lost.
-    std::fs::rename(&kept_at, PersonalDbFiles::for_user(t.dir.path(), USER).path).unwrap();
+    // The kept file still opens with the right key: nothing was lost (its
+    // key id, kept aside with it, says which key).
+    let files = PersonalDbFiles::for_user(t.dir.path(), USER);
+    let kept_key_id = kept_at
+        .to_string_lossy()
+        .replace(".db.unreadable-", ".db.key-id.unreadable-");
+    std::fs::rename(&kept_key_id, format!("{}.key-id", files.path.display())).unwrap();
+    std::fs::rename(&kept_at, &files.path).unwrap();
     let right = client_in("http://127.0.0.1:9", &t.dir, t.secrets.clone());
     let prefs = right.preferences(USER).await.unwrap();
     assert_eq!(prefs.get("note").await.unwrap().as_deref(), Some(MARKER));
@@ -184,4 +190,42 @@ async fn two_users_get_two_databases() {
     );
     let alice = t.client.preferences("alice").await.unwrap();
     assert_eq!(alice.get("k").await.unwrap().as_deref(), Some("a"));
+}
+
+#[tokio::test]
+async fn a_key_the_store_missed_once_is_never_overwritten() {
+    // A keystore that fails to find an existing key makes the core keep the
+    // database aside; the fresh database that follows must get a key of its
+    // own, so the old key, when the store finds it again, still opens the
+    // file kept aside.
+    let t = client_for("http://127.0.0.1:9");
+    t.client
+        .preferences(USER)
+        .await
+        .unwrap()
+        .set("note", MARKER)
+        .await
+        .unwrap();
+    drop(t.client);
+    let files = PersonalDbFiles::for_user(t.dir.path(), USER);
+    let old_name = files.current_key_name();
+    let old_key = t.secrets.get(&old_name).unwrap().unwrap();
+
+    t.secrets.delete(&old_name).unwrap(); // the store misses it
+    let client = client_in("http://127.0.0.1:9", &t.dir, t.secrets.clone());
+    let err = client.preferences(USER).await.err().expect("refused");
+    assert!(
+        matches!(err, Error::PersonalDataKeptAside { .. }),
+        "{err:?}"
+    );
+
+    t.secrets.set(&old_name, &old_key).unwrap(); // and finds it again
+    let fresh = client.preferences(USER).await.unwrap();
+    fresh.set("fresh", "yes").await.unwrap();
+    assert_ne!(files.current_key_name(), old_name);
+    assert_eq!(
+        t.secrets.get(&old_name).unwrap().unwrap(),
+        old_key,
+        "not overwritten"
+    );
 }

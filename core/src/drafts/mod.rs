@@ -553,15 +553,17 @@ pub struct DraftSubscription {
 
 impl DraftSubscription {
     /// The draft now, then the next version that differs; `None` when the
-    /// draft is gone or the client is.
+    /// draft is gone or the client is. Safe to cancel (e.g. in `select!`):
+    /// each call compares the stored draft with the last one delivered, so
+    /// a change noticed by a cancelled call is still delivered by the next.
     pub async fn next(&mut self) -> Option<Draft> {
         loop {
-            self.changes.next().await?;
             let draft = self.drafts.open(self.id.clone()).await.ok()?;
             if self.last.as_ref() != Some(&draft) {
                 self.last = Some(draft.clone());
                 return Some(draft);
             }
+            self.changes.next().await?;
         }
     }
 }

@@ -43,6 +43,10 @@ pub(crate) fn start(shared: &Arc<DraftsShared>) {
                     Some(now_ms() + 5_000)
                 }
             };
+            // Watchers see what a previous run left queued, from the start.
+            if let Ok(status) = status(&shared).await {
+                shared.outbox.set(status);
+            }
             let kick = shared.kick.clone();
             drop(shared);
             let sleep = match next {

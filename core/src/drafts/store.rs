@@ -218,14 +218,18 @@ pub(crate) fn set_platform_errors(
 
 /// Marks a draft deleted (kept until the platform has heard of it).
 pub(crate) fn mark_deleted(conn: &Connection, id: &str, now_ms: i64) -> Result<()> {
+    // A draft on its way to the platform is not withdrawn by deleting it.
     let changed = conn.execute(
         "UPDATE drafts SET deleted = 1, revision = revision + 1, updated_at_ms = ?2 \
-         WHERE id = ?1 AND deleted = 0",
+         WHERE id = ?1 AND deleted = 0 AND state != 'submitting'",
         params![id, now_ms],
     )?;
     if changed == 0 {
-        return Err(Error::NotFound {
-            what: format!("draft {id}"),
+        return Err(match existing(conn, id) {
+            Ok(_) => Error::Conflict {
+                message: format!("draft {id} is being submitted and cannot be deleted now"),
+            },
+            Err(e) => e,
         });
     }
     Ok(())

@@ -23,7 +23,14 @@ use crate::platform::SecretStore;
 #[derive(Debug, Clone)]
 pub struct PersonalDbFiles {
     pub path: PathBuf,
+    /// The key's name for databases made before keys had their own ids
+    /// (and the prefix of every later key name).
     pub key_name: String,
+    /// `user-<tag>.db.key-id`: which key this database uses. Not secret.
+    /// Every new database gets a fresh key id, so creating a key never
+    /// overwrites an older one — a keystore that fails to find a key once
+    /// must not cost the database kept aside because of it.
+    key_id_path: PathBuf,
 }
 
 impl PersonalDbFiles {
@@ -35,15 +42,35 @@ impl PersonalDbFiles {
         Self {
             path: data_dir.join(format!("user-{tag}.db")),
             key_name: format!("personal-db-key/{tag}"),
+            key_id_path: data_dir.join(format!("user-{tag}.db.key-id")),
         }
     }
 
-    pub(crate) fn companion_files(&self) -> [PathBuf; 3] {
+    /// The name of the key this database uses.
+    pub fn current_key_name(&self) -> String {
+        match std::fs::read_to_string(&self.key_id_path) {
+            Ok(id) if !id.trim().is_empty() => format!("{}/{}", self.key_name, id.trim()),
+            _ => self.key_name.clone(),
+        }
+    }
+
+    /// A fresh key name for a new database, recorded before the key exists.
+    fn new_key_name(&self) -> Result<String> {
+        let mut id = [0u8; 8];
+        rand::rng().fill_bytes(&mut id);
+        let id = hex::encode(id);
+        std::fs::write(&self.key_id_path, &id)
+            .map_err(|e| Error::storage(format!("cannot record the personal key id: {e}")))?;
+        Ok(format!("{}/{id}", self.key_name))
+    }
+
+    pub(crate) fn companion_files(&self) -> [PathBuf; 4] {
         let name = self.path.to_string_lossy().into_owned();
         [
             self.path.clone(),
             PathBuf::from(format!("{name}-wal")),
             PathBuf::from(format!("{name}-shm")),
+            self.key_id_path.clone(),
         ]
     }
 }
@@ -54,15 +81,19 @@ pub fn open_personal_db(
     secrets: &dyn SecretStore,
 ) -> Result<Database> {
     let files = PersonalDbFiles::for_user(data_dir, user_id);
-    let key = match read_key(secrets, &files.key_name)? {
+    let key_name = files.current_key_name();
+    let key = match read_key(secrets, &key_name)? {
         Some(key) => key,
-        None if files.path.exists() => {
-            return Err(keep_aside(
-                &files,
-                "its key is missing from the secret store",
-            ));
-        }
-        None => create_key(secrets, &files.key_name)?,
+        None if files.path.exists() => match read_key_again(secrets, &key_name)? {
+            Some(key) => key,
+            None => {
+                return Err(keep_aside(
+                    &files,
+                    "its key is missing from the secret store",
+                ));
+            }
+        },
+        None => create_key(secrets, &files.new_key_name()?)?,
     };
     let mut conn = match open_connection(&files.path, Some(&key)) {
         Ok(conn) => conn,
@@ -86,6 +117,19 @@ fn read_key(secrets: &dyn SecretStore, name: &str) -> Result<Option<Zeroizing<[u
             message: format!("secret '{name}' is not a 256-bit key"),
         })?;
     Ok(Some(Zeroizing::new(key)))
+}
+
+/// Some keystores miss an existing key now and then; a database is only
+/// kept aside once the key stayed missing for a few tries.
+fn read_key_again(secrets: &dyn SecretStore, name: &str) -> Result<Option<Zeroizing<[u8; 32]>>> {
+    for wait_ms in [20, 100, 400] {
+        std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+        if let Some(key) = read_key(secrets, name)? {
+            tracing::warn!("the secret store found the personal key only on a retry");
+            return Ok(Some(key));
+        }
+    }
+    Ok(None)
 }
 
 fn create_key(secrets: &dyn SecretStore, name: &str) -> Result<Zeroizing<[u8; 32]>> {

@@ -44,6 +44,7 @@ impl PersonalDbs {
     pub fn wipe(&self, user_id: &str) -> Result<()> {
         self.lock().remove(user_id);
         let files = PersonalDbFiles::for_user(&self.data_dir, user_id);
+        let key_name = files.current_key_name();
         for file in files.companion_files() {
             match std::fs::remove_file(&file) {
                 Ok(()) => {}
@@ -51,6 +52,8 @@ impl PersonalDbs {
                 Err(e) => return Err(Error::storage(format!("cannot delete personal data: {e}"))),
             }
         }
+        self.secrets.delete(&key_name)?;
+        // A database from before key ids used the plain name.
         self.secrets.delete(&files.key_name)
     }
 
