@@ -185,12 +185,20 @@ pub(crate) fn run(
          ORDER BY rowid LIMIT ?3",
     )?;
     let mut empty_group = None;
+    // Only worth asking on a first page: a later page has already walked
+    // past the user's region or found hits there.
+    let skip_preferred = first_segment == 0
+        && after_row == 0
+        && plan
+            .preferred_probe
+            .as_ref()
+            .is_some_and(|p| !has_any(conn, p).unwrap_or(true));
     for (index, segment) in plan.segments.iter().enumerate().skip(first_segment) {
         let need = limit + 1 - found.len();
         if need == 0 {
             break;
         }
-        if empty_group == Some(segment.group) {
+        if empty_group == Some(segment.group) || (skip_preferred && segment.in_preferred_region) {
             continue;
         }
         let after = if index == first_segment { after_row } else { 0 };

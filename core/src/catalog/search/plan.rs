@@ -38,6 +38,11 @@ pub(crate) struct Segment {
 pub(crate) struct Plan {
     pub(crate) words: Vec<Word>,
     pub(crate) segments: Vec<Segment>,
+    /// Does the user's region hold any hit at all? Asked once: when it does
+    /// not (a search naming another region, 社保 大理 from Kunming), every
+    /// "user's region first" segment is skipped instead of each scanning
+    /// the whole match to find nothing.
+    pub(crate) preferred_probe: Option<String>,
 }
 
 /// Splits a query into words: whitespace and punctuation separate them.
@@ -171,7 +176,7 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
     let tiers: Vec<(MatchedIn, String, usize, Option<String>)> = if words.is_empty() {
         vec![(
             MatchedIn::Filters,
-            filter.unwrap_or_else(everything),
+            filter.clone().unwrap_or_else(everything),
             0,
             None,
         )]
@@ -264,7 +269,21 @@ pub(crate) fn plan(words: Vec<Word>, filters: &GuideFilters, prefer_region: Opti
             segments.append(&mut pending_other);
         }
     }
-    Plan { words, segments }
+    // Everything the query and the filters match.
+    let matches_all = match words.len() {
+        0 => filter.clone(),
+        1 => and(words[0].anywhere().into_iter().chain(filter.clone())),
+        _ => restrict.clone(),
+    };
+    let preferred_probe = preferred.as_ref().map(|pref| match &matches_all {
+        Some(all) => format!("({all}) AND {pref}"),
+        None => pref.clone(),
+    });
+    Plan {
+        words,
+        segments,
+        preferred_probe,
+    }
 }
 
 #[cfg(test)]
