@@ -8,72 +8,18 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use banshitong_server::{ServerConfig, TestServer};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-const GUIDES: usize = 300;
+mod common;
+use common::*;
+
 const PHONE: &str = "13900005555";
-
-/// A reference server on its own runtime, so tests can run `bst` blocking.
-struct Platform {
-    server: Option<TestServer>,
-    runtime: tokio::runtime::Runtime,
-    _dir: TempDir,
-}
-
-impl Platform {
-    fn start() -> Platform {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = ServerConfig::new(dir.path(), true);
-        config.catalog_guides = GUIDES;
-        let server = runtime
-            .block_on(TestServer::start(config))
-            .expect("reference server starts");
-        Platform {
-            server: Some(server),
-            runtime,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        self.server.as_ref().expect("server running").base_url()
-    }
-
-    fn dev(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.url());
-        self.runtime.block_on(async move {
-            let mut request = reqwest::Client::new().request(method, url);
-            if let Some(body) = body {
-                request = request.json(&body);
-            }
-            let response = request.send().await.unwrap();
-            assert!(response.status().is_success(), "{}", response.status());
-            response.json().await.unwrap_or(Value::Null)
-        })
-    }
-
-    fn applications(&self) -> u64 {
-        self.dev(reqwest::Method::GET, "/dev/applications", None)["count"]
-            .as_u64()
-            .unwrap()
-    }
-}
 
 /// One installation of `bst`: the platform's URL and a data folder.
 struct Bst {
     api: String,
     data: TempDir,
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 impl Bst {
@@ -212,17 +158,6 @@ impl Bst {
         }
         panic!("still invalid: {}", self.json(&["draft", "show", id]));
     }
-}
-
-fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort();
-    keys
 }
 
 const DRAFT_KEYS: [&str; 16] = [

@@ -6,89 +6,10 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use banshitong_server::{ServerConfig, TestServer};
 use serde_json::Value;
-use tempfile::TempDir;
 
-const GUIDES: usize = 300;
-
-/// A reference server on its own runtime, so tests can run `bst` blocking.
-struct Platform {
-    server: Option<TestServer>,
-    runtime: tokio::runtime::Runtime,
-    _dir: TempDir,
-}
-
-impl Platform {
-    fn start() -> Platform {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = ServerConfig::new(dir.path(), true);
-        config.catalog_guides = GUIDES;
-        let server = runtime
-            .block_on(TestServer::start(config))
-            .expect("reference server starts");
-        Platform {
-            server: Some(server),
-            runtime,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        self.server.as_ref().expect("server running").base_url()
-    }
-
-    fn stop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
-    }
-
-    fn dev_post(&self, path: &str, body: Value) {
-        let url = format!("{}{path}", self.url());
-        let status = self.runtime.block_on(async move {
-            reqwest::Client::new()
-                .post(url)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-        });
-        assert!(status.is_success(), "{path} answered {status}");
-    }
-
-    fn requests_seen(&self, prefix: &str) -> u64 {
-        let url = format!("{}/dev/requests", self.url());
-        let prefix = prefix.to_owned();
-        let body: Value = self.runtime.block_on(async move {
-            reqwest::Client::new()
-                .get(url)
-                .query(&[("path_prefix", prefix)])
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap()
-        });
-        body["count"].as_u64().unwrap()
-    }
-
-    fn snapshot_bytes(&self) -> Vec<u8> {
-        let url = format!("{}/api/v1/catalog/snapshot", self.url());
-        self.runtime.block_on(async move {
-            let response = reqwest::get(url).await.unwrap();
-            assert!(response.status().is_success());
-            response.bytes().await.unwrap().to_vec()
-        })
-    }
-}
+mod common;
+use common::*;
 
 fn bst_command(api: &str, data: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bst"));
@@ -105,10 +26,6 @@ fn bst_command(api: &str, data: &Path, args: &[&str]) -> Command {
 
 fn bst(api: &str, data: &Path, args: &[&str]) -> Output {
     bst_command(api, data, args).output().expect("bst runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Runs `bst`, expects success and returns its standard output.
@@ -140,17 +57,6 @@ fn fails(api: &str, data: &Path, args: &[&str]) -> String {
         text(&out.stdout)
     );
     text(&out.stderr)
-}
-
-fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"))
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort();
-    keys
 }
 
 #[test]
@@ -435,9 +341,10 @@ fn page_by_page_sync_and_a_shipped_snapshot() {
     assert_eq!(platform.requests_seen("/api/v1/catalog/snapshot"), 0);
 
     // Changes on the platform come as a delta.
-    platform.dev_post(
+    platform.dev(
+        reqwest::Method::POST,
         "/dev/catalog/mutate",
-        serde_json::json!({"upserts": 4, "deletions": 2}),
+        Some(serde_json::json!({"upserts": 4, "deletions": 2})),
     );
     let delta = json(&api, paged.path(), &["guides", "sync"]);
     assert_eq!(
@@ -488,14 +395,15 @@ fn ctrl_c_stops_a_sync_cleanly_and_the_next_one_finishes_it() {
     let data = tempfile::tempdir().unwrap();
     // The platform asks the client to come back in 20 s: the sync is
     // waiting on its first page when Ctrl-C arrives.
-    platform.dev_post(
+    platform.dev(
+        reqwest::Method::POST,
         "/dev/faults",
-        serde_json::json!({
+        Some(serde_json::json!({
             "path_prefix": "/api/v1/catalog/changes",
             "status": 503,
             "count": 4,
             "retry_after_secs": 20,
-        }),
+        })),
     );
     let child = bst_command(&api, data.path(), &["guides", "sync", "--pages"])
         .stdout(Stdio::piped())
@@ -529,16 +437,8 @@ fn ctrl_c_stops_a_sync_cleanly_and_the_next_one_finishes_it() {
 
     let status = json(&api, data.path(), &["guides", "status"]);
     assert_eq!(status["sync_incomplete"], true);
-    reqwest_delete(&platform, "/dev/faults");
+    platform.dev(reqwest::Method::DELETE, "/dev/faults", None);
     let report = json(&api, data.path(), &["guides", "sync"]);
     assert_eq!(report["completed"], true);
     assert_eq!(report["guides"], GUIDES);
-}
-
-fn reqwest_delete(platform: &Platform, path: &str) {
-    let url = format!("{}{path}", platform.url());
-    platform.runtime.block_on(async move {
-        let response = reqwest::Client::new().delete(url).send().await.unwrap();
-        assert!(response.status().is_success());
-    });
 }
