@@ -23,7 +23,7 @@ mod values;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use banshitong_forms::{FormSchema, validate, validate_field};
+use banshitong_forms::{FormSchema, Values, validate, validate_field};
 use rusqlite::OptionalExtension;
 use tokio::sync::Notify;
 
@@ -274,21 +274,38 @@ impl Drafts {
         let schema = self.shared.schema(&draft.schema_id).await?;
         let field_errors = validate_field(&schema, &path, &value);
         let revision = self
+            .edit_values(id, move |values, platform_errors| {
+                values::set(values, &path, value)?;
+                // The platform's verdict on this field no longer applies.
+                platform_errors
+                    .retain(|e| e.path != path && !e.path.starts_with(&format!("{path}.")));
+                Ok(())
+            })
+            .await?;
+        Ok(SavedChange {
+            revision,
+            field_errors,
+        })
+    }
+
+    /// Changes a draft's answers (and the platform's field errors that
+    /// still apply) and saves them as the next revision, in one transaction.
+    async fn edit_values(
+        &self,
+        id: String,
+        change: impl FnOnce(&mut Values, &mut Vec<FieldError>) -> Result<()> + Send + 'static,
+    ) -> Result<u64> {
+        let revision = self
             .shared
             .db
             .call(move |c| {
                 let tx = c.transaction()?;
                 let stored = store::existing(&tx, &id)?;
-                let mut values: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_str(&stored.draft.values_json)
-                        .map_err(|e| Error::storage(format!("draft values: {e}")))?;
-                values::set(&mut values, &path, value)?;
-                // The platform's verdict on this field no longer applies.
-                let before = stored.draft.platform_errors.len();
-                let mut remaining = stored.draft.platform_errors;
-                remaining.retain(|e| e.path != path && !e.path.starts_with(&format!("{path}.")));
-                if remaining.len() != before {
-                    store::set_platform_errors(&tx, &id, &remaining)?;
+                let mut values = parse_values(&stored.draft)?;
+                let mut errors = stored.draft.platform_errors.clone();
+                change(&mut values, &mut errors)?;
+                if errors != stored.draft.platform_errors {
+                    store::set_platform_errors(&tx, &id, &errors)?;
                 }
                 let revision = store::save_values(
                     &tx,
@@ -301,10 +318,7 @@ impl Drafts {
             })
             .await?;
         self.shared.changed().await;
-        Ok(SavedChange {
-            revision,
-            field_errors,
-        })
+        Ok(revision)
     }
 
     /// Removes item `index` of a repeated group (e.g. a family member).
@@ -315,26 +329,10 @@ impl Drafts {
         index: u32,
     ) -> Result<SavedChange> {
         let revision = self
-            .shared
-            .db
-            .call(move |c| {
-                let tx = c.transaction()?;
-                let stored = store::existing(&tx, &id)?;
-                let mut values: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_str(&stored.draft.values_json)
-                        .map_err(|e| Error::storage(format!("draft values: {e}")))?;
-                values::remove_item(&mut values, &group_path, index as usize)?;
-                let revision = store::save_values(
-                    &tx,
-                    &id,
-                    &serde_json::Value::Object(values).to_string(),
-                    now_ms(),
-                )?;
-                tx.commit()?;
-                Ok(revision)
+            .edit_values(id, move |values, _| {
+                values::remove_item(values, &group_path, index as usize)
             })
             .await?;
-        self.shared.changed().await;
         Ok(SavedChange {
             revision,
             field_errors: Vec::new(),
@@ -538,7 +536,7 @@ impl Drafts {
     }
 }
 
-fn parse_values(draft: &Draft) -> Result<serde_json::Map<String, serde_json::Value>> {
+pub(crate) fn parse_values(draft: &Draft) -> Result<Values> {
     serde_json::from_str(&draft.values_json)
         .map_err(|e| Error::storage(format!("draft {} values: {e}", draft.id)))
 }

@@ -14,7 +14,7 @@ use super::DraftsShared;
 use super::api::{self, DraftBody, Pushed, RemoteDraft};
 use super::model::{Draft, DraftState, DraftSyncReport};
 use super::store::{self, Stored};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 pub(crate) mod uuid_like {
     /// A random RFC 4122 version-4 UUID, as text.
@@ -34,18 +34,13 @@ pub(crate) mod uuid_like {
     }
 }
 
-fn values_of(draft: &Draft) -> Result<serde_json::Map<String, serde_json::Value>> {
-    serde_json::from_str(&draft.values_json)
-        .map_err(|e| Error::storage(format!("draft {} values: {e}", draft.id)))
-}
-
 async fn push(shared: &DraftsShared, s: &Stored) -> Result<Pushed> {
     let d = &s.draft;
     let body = DraftBody {
         guide_code: &d.guide_code,
         schema_id: &d.schema_id,
         title: &d.title,
-        values: values_of(d)?,
+        values: super::parse_values(d)?,
         materials: &d.materials,
         updated_at_ms: d.updated_at_ms,
     };
