@@ -24,6 +24,8 @@ pub enum ErrorKind {
     PersonalDataKeptAside,
     SecretStore,
     InvalidInput,
+    /// A file can't be used as a material: see `material_problem`.
+    BadMaterial,
     /// An exception thrown by app code the core called back into.
     Callback,
     /// A bug in the core (a caught panic). Report it.
@@ -99,6 +101,7 @@ impl From<CoreError> for BstError {
             }
             CoreError::SecretStore { .. } => (ErrorKind::SecretStore, None, None, None),
             CoreError::InvalidInput { .. } => (ErrorKind::InvalidInput, None, None, None),
+            CoreError::BadMaterial { .. } => (ErrorKind::BadMaterial, None, None, None),
         };
         let required_tier = match &e {
             CoreError::TierRequired { required_tier } => Some(required_tier.clone()),

@@ -9,6 +9,7 @@ use crate::auth::session::Session;
 use crate::catalog::{Catalog, Department, Region};
 use crate::config::ClientConfig;
 use crate::drafts::Drafts;
+use crate::materials::Materials;
 use crate::error::{Error, Result};
 use crate::events::{Connectivity, Subscription};
 use crate::http::{Endpoint, HttpClient};
@@ -141,6 +142,12 @@ impl Client {
         );
         *current = Some(drafts.clone());
         Ok(drafts)
+    }
+
+    /// The signed-in user's materials: the upload queue and the library of
+    /// what the platform already holds.
+    pub async fn materials(&self) -> Result<Materials> {
+        unimplemented!()
     }
 
     /// The signed-in user's settings. Another account on the same phone has

@@ -18,6 +18,28 @@ pub struct ClientConfig {
     /// The longest a TCP/TLS connection may take to set up.
     pub connect_timeout: Duration,
     pub retry: RetryPolicy,
+    /// How materials are sent (chunk size, parallel uploads).
+    pub uploads: UploadSettings,
+}
+
+/// How the upload queue sends materials.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadSettings {
+    /// Bytes per PATCH request; each chunk carries its own checksum and a
+    /// cut connection re-sends at most one chunk.
+    pub chunk_bytes: u64,
+    /// Uploads running at once.
+    pub max_parallel: u32,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        Self {
+            chunk_bytes: 1024 * 1024,
+            max_parallel: 2,
+        }
+    }
 }
 
 impl ClientConfig {
@@ -29,6 +51,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            uploads: UploadSettings::default(),
         }
     }
 

@@ -79,6 +79,14 @@ pub enum Error {
     #[error("secret store error: {message}")]
     SecretStore { message: String },
 
+    /// A file can't be used as a material (unreadable, wrong type, a
+    /// decompression bomb, too big); nothing was sent.
+    #[error("this file can't be used: {message}")]
+    BadMaterial {
+        problem: crate::materials::MaterialProblem,
+        message: String,
+    },
+
     /// The caller passed something unusable (a bad URL, an insecure endpoint, ...).
     #[error("invalid input: {message}")]
     InvalidInput { message: String },
@@ -93,6 +101,16 @@ impl Error {
 
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn bad_material(
+        problem: crate::materials::MaterialProblem,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::BadMaterial {
+            problem,
             message: message.into(),
         }
     }

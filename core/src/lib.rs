@@ -16,11 +16,12 @@ pub mod drafts;
 mod error;
 pub mod events;
 pub mod http;
+pub mod materials;
 pub mod platform;
 pub mod preferences;
 pub mod store;
 mod time_util;
 
 pub use client::{Client, Health};
-pub use config::ClientConfig;
+pub use config::{ClientConfig, UploadSettings};
 pub use error::{Error, Result};
