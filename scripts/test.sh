@@ -22,6 +22,9 @@ run_suite() {
 }
 
 rust_suite() {
+    # The tus interop tests need the independent implementations (npm).
+    BST_TUS_INTEROP_DIR="$(bash scripts/toolchain/tus-interop.sh)" || return 1
+    export BST_TUS_INTEROP_DIR
     cargo fmt --all --check &&
         cargo clippy --workspace --all-targets --locked -- -D warnings &&
         cargo clippy -p banshitong-ffi --features testing --all-targets --locked -- -D warnings &&
