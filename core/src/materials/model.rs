@@ -169,8 +169,11 @@ pub struct UploadProgress {
 }
 
 /// A material the platform holds for the user (uploaded before, on any device).
+/// `UploadedMaterial` across the FFI: the catalog's `Material` (what a guide
+/// asks for) has the name there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "UploadedMaterial"))]
 pub struct Material {
     pub id: String,
     pub sha256: String,
