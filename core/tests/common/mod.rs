@@ -11,6 +11,7 @@ use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
 use tempfile::TempDir;
 
+pub mod photos;
 pub mod proxy;
 
 pub async fn dev_server() -> TestServer {

@@ -1,0 +1,2 @@
+//! Photo preparation benchmark (filled in with the preparation code).
+fn main() {}
