@@ -9,10 +9,10 @@ use crate::auth::session::Session;
 use crate::catalog::{Catalog, Department, Region};
 use crate::config::ClientConfig;
 use crate::drafts::Drafts;
-use crate::materials::Materials;
 use crate::error::{Error, Result};
 use crate::events::{Connectivity, Subscription};
 use crate::http::{Endpoint, HttpClient};
+use crate::materials::Materials;
 use crate::platform::SecretStore;
 use crate::preferences::Preferences;
 use crate::store::{PersonalDbs, open_catalog_db};
@@ -40,6 +40,8 @@ struct Inner {
     /// The signed-in user's drafts (and their outbox sender), kept while
     /// that user stays signed in.
     drafts: tokio::sync::Mutex<Option<Drafts>>,
+    /// The signed-in user's materials (and their upload queue), likewise.
+    materials: tokio::sync::Mutex<Option<Materials>>,
 }
 
 impl Client {
@@ -74,6 +76,7 @@ impl Client {
                 config,
                 http,
                 drafts: tokio::sync::Mutex::new(None),
+                materials: tokio::sync::Mutex::new(None),
             }),
         })
     }
@@ -146,8 +149,29 @@ impl Client {
 
     /// The signed-in user's materials: the upload queue and the library of
     /// what the platform already holds.
+    /// Opening them also resumes uploading what a previous run queued.
     pub async fn materials(&self) -> Result<Materials> {
-        unimplemented!()
+        let drafts = self.drafts().await?;
+        let user = drafts.user_id().to_owned();
+        let mut current = self.inner.materials.lock().await;
+        let db = drafts.database().clone();
+        if let Some(materials) = current.as_ref()
+            && materials.user_id() == user
+            && materials.database().same_as(&db)
+        {
+            return Ok(materials.clone());
+        }
+        let materials = Materials::open_for(
+            user,
+            db,
+            &self.inner.config,
+            self.inner.http.clone(),
+            self.inner.session.clone(),
+            drafts,
+        )
+        .await?;
+        *current = Some(materials.clone());
+        Ok(materials)
     }
 
     /// The signed-in user's settings. Another account on the same phone has

@@ -33,6 +33,8 @@ pub use self::model::{
 };
 use self::prefill::Known;
 use self::store::Stored;
+/// Random ids for things made on the device (the materials queue uses them too).
+pub(crate) use self::sync::uuid_like::new_id;
 use crate::auth::session::Session;
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};

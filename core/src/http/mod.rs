@@ -12,3 +12,4 @@ pub use endpoint::Endpoint;
 pub use problem::Problem;
 pub(crate) use problem::problem_error;
 pub use retry::RetryPolicy;
+pub(crate) use retry::parse_retry_after;

@@ -118,10 +118,15 @@ pub enum UploadState {
     },
     /// On the platform. `material_ref` goes into a draft's slot: a material
     /// id, or `licence:<type>:<id>` when a licence was reused.
-    Done { material_ref: String, reuse: Reuse },
+    Done {
+        material_ref: String,
+        reuse: Reuse,
+    },
     /// The platform refused the file for good (type, size, checksum of the
     /// whole file); the reason is for the user.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
     /// Cancelled by the user; the platform was told to drop the partial upload.
     Cancelled,
 }

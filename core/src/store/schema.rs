@@ -108,4 +108,31 @@ pub const PERSONAL: Migrations = Migrations(&[
         last_error TEXT,
         created_at_ms INTEGER NOT NULL
      );",
+    // 3: the material upload queue and the cached material library (materials/).
+    "CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        state TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        file_name TEXT,
+        draft_id TEXT,
+        slot_key TEXT,
+        upload_url TEXT,
+        confirmed_offset INTEGER NOT NULL,
+        material_ref TEXT,
+        reuse TEXT,
+        attempts INTEGER NOT NULL,
+        next_attempt_at_ms INTEGER NOT NULL,
+        last_error TEXT,
+        created_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+     );
+     CREATE INDEX uploads_by_state ON uploads(state, next_attempt_at_ms);
+     CREATE TABLE material_library (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        body TEXT NOT NULL,
+        fetched_at_ms INTEGER NOT NULL
+     );",
 ]);
