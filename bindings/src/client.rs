@@ -10,6 +10,7 @@ use crate::auth::BstAuth;
 use crate::catalog::BstCatalog;
 use crate::drafts::BstDrafts;
 use crate::error::BstError;
+use crate::materials::BstMaterials;
 use crate::platform::{ForeignSecretStore, Logger, SecretStore, init_platform};
 use crate::runtime::{guard, run};
 use crate::subscription::{ConnectivityListener, SubscriptionHandle, forward};
@@ -70,6 +71,16 @@ impl BstClient {
     pub async fn drafts(&self) -> Result<Arc<BstDrafts>, BstError> {
         let core = self.core.clone();
         run(async move { Ok(BstDrafts::new(core.drafts().await?)) }).await
+    }
+
+    /// The signed-in user's materials: the upload queue and the library of
+    /// what the platform already holds (`Unauthorized` when signed out).
+    /// Opening them resumes the uploads an earlier run left queued; every
+    /// handle shares the one queue. Like `drafts()`, a handle is the user's
+    /// signed in now: after signing in again, ask again.
+    pub async fn materials(&self) -> Result<Arc<BstMaterials>, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(BstMaterials::new(core.materials().await?)) }).await
     }
 
     /// A setting of the signed-in user, from their own encrypted database.

@@ -1,10 +1,12 @@
 //! The one error the apps see, and the one place core errors become it.
 //!
 //! It is flat on purpose: a UI switches on `kind`, shows `reason`, points at
-//! `field`, and waits `retry_after_ms`. (The field is not called `message`:
+//! `field`, waits `retry_after_ms`, and for a file it can't use offers the
+//! step `material_problem` calls for. (The field is not called `message`:
 //! that would clash with Throwable.message in Kotlin.)
 
 use banshitong_core::Error as CoreError;
+use banshitong_core::materials::MaterialProblem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum ErrorKind {
@@ -47,6 +49,10 @@ pub enum BstError {
         status: Option<u16>,
         /// For `TierRequired`: the tier to reach (e.g. "verified"), so the UI can offer verification.
         required_tier: Option<String>,
+        /// For `BadMaterial`: what is wrong with the file (unreadable, not a
+        /// JPEG/PNG/PDF, too many pixels, too large), so the UI can offer the
+        /// right next step (take the photo again, pick another file).
+        material_problem: Option<MaterialProblem>,
     },
 }
 
@@ -59,6 +65,7 @@ impl BstError {
             retry_after_ms: None,
             status: None,
             required_tier: None,
+            material_problem: None,
         }
     }
 
@@ -107,6 +114,10 @@ impl From<CoreError> for BstError {
             CoreError::TierRequired { required_tier } => Some(required_tier.clone()),
             _ => None,
         };
+        let material_problem = match &e {
+            CoreError::BadMaterial { problem, .. } => Some(*problem),
+            _ => None,
+        };
         BstError::Failure {
             kind,
             reason,
@@ -114,6 +125,7 @@ impl From<CoreError> for BstError {
             retry_after_ms,
             status,
             required_tier,
+            material_problem,
         }
     }
 }

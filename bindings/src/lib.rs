@@ -1,9 +1,9 @@
 //! banshitong-ffi: the one library the Kotlin and Swift apps load.
 //!
 //! It holds only what the FFI needs: the `BstClient` object with its
-//! `BstAuth`, `BstCatalog` and `BstDrafts`, the flat error, the foreign
-//! traits (secret store, logger, listeners), subscription handles and the
-//! tokio runtime. Records and enums are defined (and derive uniffi) in
+//! `BstAuth`, `BstCatalog`, `BstDrafts` and `BstMaterials`, the flat error,
+//! the foreign traits (secret store, logger, listeners), subscription
+//! handles and the tokio runtime. Records and enums are defined (and derive uniffi) in
 //! banshitong-core and banshitong-forms, so there is one copy of every type.
 
 uniffi::setup_scaffolding!("banshitong");
@@ -13,6 +13,7 @@ mod catalog;
 mod client;
 mod drafts;
 mod error;
+mod materials;
 mod platform;
 mod runtime;
 mod subscription;
@@ -24,5 +25,6 @@ pub use catalog::{BstCatalog, SyncListener};
 pub use client::BstClient;
 pub use drafts::{BstDrafts, DraftListener, OutboxListener};
 pub use error::{BstError, ErrorKind};
+pub use materials::{BstMaterials, UploadListener, UploadQueueListener};
 pub use platform::{Logger, SecretStore, init_platform};
 pub use subscription::{ConnectivityListener, SessionListener, SubscriptionHandle};

@@ -1,7 +1,8 @@
 //! Test support for the Kotlin and Swift suites (feature `testing`, never in
 //! an app build): the reference platform in-process, fault injection,
 //! catalog changes and its snapshot file, the count of applications it
-//! stored, and a way to provoke a panic to prove it comes back as an error.
+//! stored, what its upload endpoint received, sample material files, and a
+//! way to provoke a panic to prove it comes back as an error.
 
 use std::sync::{Arc, Mutex};
 
@@ -17,6 +18,21 @@ pub struct ReferencePlatform {
     server: Mutex<Option<TestServer>>,
     // After the server, so the folder outlives it.
     _data_dir: TempDir,
+}
+
+/// One upload as the platform's tus endpoint holds it (`GET /dev/uploads`).
+#[derive(uniffi::Record, serde::Deserialize)]
+pub struct ServerUpload {
+    pub id: String,
+    /// The bytes the platform holds.
+    pub offset: u64,
+    pub length: u64,
+    /// Every PATCH body byte it read, kept or discarded: what was re-sent shows here.
+    pub received_bytes: u64,
+    pub patches: u64,
+    pub finished: bool,
+    /// Set once finished.
+    pub material_id: Option<String>,
 }
 
 /// What `mutate_catalog` changed on the platform.
@@ -193,6 +209,34 @@ impl ReferencePlatform {
         })
     }
 
+    /// Drops every pending fault (`inject_fault`), so requests go through again.
+    pub async fn clear_faults(&self) -> Result<(), BstError> {
+        self.dev(reqwest::Method::DELETE, "/dev/faults", None)
+            .await?;
+        Ok(())
+    }
+
+    /// Every upload the platform's tus endpoint has (every user's), oldest first.
+    pub async fn uploads_on_server(&self) -> Result<Vec<ServerUpload>, BstError> {
+        let listed = self.dev(reqwest::Method::GET, "/dev/uploads", None).await?;
+        serde_json::from_value(listed["uploads"].clone()).map_err(|e| {
+            BstError::new(
+                ErrorKind::Protocol,
+                format!("/dev/uploads answered no uploads: {e}"),
+            )
+        })
+    }
+
+    /// Expires every unfinished upload now, as time would; answers how many.
+    pub async fn expire_uploads(&self) -> Result<u64, BstError> {
+        let expired = self
+            .dev(reqwest::Method::POST, "/dev/uploads/expire", None)
+            .await?;
+        expired["expired"].as_u64().ok_or_else(|| {
+            BstError::new(ErrorKind::Protocol, "/dev/uploads/expire answered no count")
+        })
+    }
+
     /// How many refresh grants the platform has answered.
     pub async fn refresh_grants(&self) -> Result<u64, BstError> {
         let stats = self
@@ -231,6 +275,52 @@ impl ReferencePlatform {
         })
         .await
     }
+}
+
+/// Writes a PDF of exactly `size_bytes` (at least 64) to `path`: a real
+/// header and trailer around filler that `seed` varies, so two seeds make two
+/// different files (two sha256s) and one seed the same file. PDFs pass
+/// preparation unchanged, so the upload is `size_bytes` long.
+#[uniffi::export]
+pub fn testing_write_sample_pdf(path: String, size_bytes: u64, seed: u64) -> Result<(), BstError> {
+    const HEAD: &[u8] = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+    const TAIL: &[u8] = b"\n%%EOF\n";
+    let size = usize::try_from(size_bytes)
+        .ok()
+        .filter(|&size| size >= 64)
+        .ok_or_else(|| {
+            BstError::new(
+                ErrorKind::InvalidInput,
+                "a sample PDF takes 64 bytes at least",
+            )
+        })?;
+    let mut bytes = Vec::with_capacity(size);
+    bytes.extend_from_slice(HEAD);
+    // Comment lines of letters from a small xorshift generator: the same
+    // for the same seed, different for another.
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    while bytes.len() < size - TAIL.len() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.push(match bytes.len() % 64 {
+            0 => b'%',
+            63 => b'\n',
+            _ => b'a' + (state % 26) as u8,
+        });
+    }
+    bytes.extend_from_slice(TAIL);
+    std::fs::write(&path, &bytes).map_err(|e| BstError::new(ErrorKind::Storage, e.to_string()))
+}
+
+/// Writes the sample phone photo to `path`: a JPEG taken sideways (EXIF
+/// orientation 6) with GPS coordinates in its EXIF, as a phone camera makes
+/// it (the `bst demo` photo). Answers its size in bytes.
+#[uniffi::export]
+pub fn testing_write_sample_photo(path: String) -> Result<u64, BstError> {
+    const PHOTO: &[u8] = include_bytes!("../../cli/assets/sideways-gps-photo.jpg");
+    std::fs::write(&path, PHOTO).map_err(|e| BstError::new(ErrorKind::Storage, e.to_string()))?;
+    Ok(PHOTO.len() as u64)
 }
 
 /// Panics inside the core's runtime; the caller must get an Internal error.
