@@ -65,6 +65,13 @@ enum Command {
     /// Application drafts (申请草稿): new, set, attach, show, submit, list, sync, delete.
     #[command(alias = "drafts")]
     Draft(commands::drafts::DraftArgs),
+    /// Add a material (申请材料): prepare a photo or PDF and upload it with a
+    /// progress bar (Ctrl-C pauses; --resume goes on).
+    Upload(commands::materials::upload::UploadArgs),
+    /// The upload queue on this device: list, pause, resume, cancel, clear.
+    Uploads(commands::materials::queue::UploadsArgs),
+    /// What can be attached without uploading: your materials and the licences issued to you.
+    Materials,
 }
 
 fn main() -> ExitCode {
@@ -105,5 +112,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Departments(args) => commands::reference::departments(&session, args).await,
         Command::Guides(args) => commands::guides::run(&session, args).await,
         Command::Draft(args) => commands::drafts::run(&session, args).await,
+        Command::Upload(args) => {
+            let client = session.client()?;
+            let materials = commands::materials::open_materials(&session, &client).await?;
+            commands::materials::upload::run(&session, &materials, args).await
+        }
+        Command::Uploads(args) => {
+            let client = session.client()?;
+            let materials = commands::materials::open_materials(&session, &client).await?;
+            commands::materials::queue::run(&session, &materials, args).await
+        }
+        Command::Materials => {
+            let client = session.client()?;
+            let materials = commands::materials::open_materials(&session, &client).await?;
+            commands::materials::library::run(&session, &materials).await
+        }
     }
 }
