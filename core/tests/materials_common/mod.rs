@@ -1,0 +1,195 @@
+//! What the materials tests share: files to upload, the platform's view of
+//! uploads and materials, and a signed-in client with test-sized chunks.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use banshitong_core::materials::{Materials, UploadItem, UploadProgress, UploadState};
+use banshitong_core::platform::{MemorySecretStore, SecretStore};
+use banshitong_core::{Client, ClientConfig};
+use banshitong_server::TestServer;
+use rand::RngCore;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+use crate::common::{quick_retries, sign_in, stored_session};
+
+/// Small chunks, so a few megabytes make many requests.
+pub const CHUNK: u64 = 256 * 1024;
+
+pub struct Phone {
+    pub client: Client,
+    pub materials: Materials,
+    pub secrets: Arc<MemorySecretStore>,
+    pub dir: TempDir,
+}
+
+pub fn config(api: &str, dir: &Path) -> ClientConfig {
+    let mut config = ClientConfig::new(api, dir);
+    config.retry = quick_retries(3);
+    config.uploads.chunk_bytes = CHUNK;
+    config
+}
+
+pub fn client_at(api: &str, dir: &Path, secrets: Arc<dyn SecretStore>) -> Client {
+    Client::new(config(api, dir), secrets).expect("client builds")
+}
+
+/// A phone signed in as `phone_number`, talking to the platform at `api`
+/// (the server itself, or a proxy in front of it).
+pub async fn phone(server: &TestServer, api: &str, phone_number: &str) -> Phone {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemorySecretStore::new());
+    let client = client_at(api, dir.path(), secrets.clone());
+    sign_in(server, &client, phone_number).await;
+    let materials = client.materials().await.unwrap();
+    Phone {
+        client,
+        materials,
+        secrets,
+        dir,
+    }
+}
+
+/// A PDF of `len` bytes (random inside, so every file is new).
+pub fn pdf_bytes(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; len];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes[..9].copy_from_slice(b"%PDF-1.7\n");
+    let end = b"\n%%EOF\n";
+    bytes[len - end.len()..].copy_from_slice(end);
+    bytes
+}
+
+pub fn write_pdf(dir: &Path, name: &str, len: usize) -> (PathBuf, Vec<u8>) {
+    let bytes = pdf_bytes(len);
+    let path = dir.join(name);
+    std::fs::write(&path, &bytes).unwrap();
+    (path, bytes)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DevUpload {
+    pub id: String,
+    pub offset: u64,
+    pub length: u64,
+    pub received_bytes: u64,
+    pub patches: u64,
+    pub finished: bool,
+    #[serde(default)]
+    pub expired: bool,
+    #[serde(default)]
+    pub material_id: Option<String>,
+}
+
+/// `GET /dev/uploads`: every upload the platform has (oldest first).
+pub async fn dev_uploads(server: &TestServer) -> Vec<DevUpload> {
+    #[derive(Deserialize)]
+    struct List {
+        uploads: Vec<DevUpload>,
+    }
+    reqwest::get(format!("{}/dev/uploads", server.base_url()))
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json::<List>()
+        .await
+        .unwrap()
+        .uploads
+}
+
+/// `POST /dev/uploads/expire`: how many unfinished uploads expired.
+pub async fn expire_uploads(server: &TestServer) -> u64 {
+    let body: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/dev/uploads/expire", server.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["expired"].as_u64().unwrap()
+}
+
+/// The sha256 of a material's bytes as the platform serves them.
+pub async fn content_sha256(server: &TestServer, secrets: &MemorySecretStore, id: &str) -> String {
+    let token = stored_session(secrets)["tokens"]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bytes = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/materials/{id}/content",
+            server.base_url()
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    sha256_hex(&bytes)
+}
+
+pub fn material_ref(item: &UploadItem) -> String {
+    match &item.state {
+        UploadState::Done { material_ref, .. } => material_ref.clone(),
+        other => panic!("not done: {other:?}"),
+    }
+}
+
+/// Waits (at most a minute) for the item to end.
+pub async fn finished(materials: &Materials, id: &str) -> UploadItem {
+    tokio::time::timeout(Duration::from_secs(60), materials.wait(id.to_owned()))
+        .await
+        .expect("the upload ends within a minute")
+        .unwrap()
+}
+
+/// Waits (at most a minute) until the item's progress satisfies `until`.
+pub async fn progress_until(
+    materials: &Materials,
+    id: &str,
+    until: impl Fn(&UploadProgress) -> bool,
+) -> UploadProgress {
+    let mut watch = materials.watch_upload(id.to_owned()).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(60), async {
+        loop {
+            let progress = watch.next().await.expect("progress goes on");
+            if until(&progress) {
+                return progress;
+            }
+        }
+    })
+    .await
+    .expect("the upload got there within a minute")
+}
+
+/// Prepared files still waiting in the user's materials folder.
+pub fn prepared_files(data_dir: &Path) -> Vec<PathBuf> {
+    let root = data_dir.join("materials");
+    let mut files = Vec::new();
+    for user in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(user.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            files.push(file.path());
+        }
+    }
+    files
+}
