@@ -4,7 +4,9 @@ use std::time::Duration;
 /// How one server instance runs.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// Where the server keeps its state (`platform.db`). Created if missing.
+    /// Where the server keeps its state (`platform.db`, and the bytes of
+    /// uploads and materials under `uploads/` and `materials/`). Created if
+    /// missing.
     pub data_dir: PathBuf,
     /// Enables the `/dev/*` routes (fault injection, request counting, the
     /// SMS outbox, auth statistics). Without it those paths do not exist, so
@@ -16,6 +18,17 @@ pub struct ServerConfig {
     /// How many service guides to generate into a fresh database (default
     /// [`ServerConfig::DEFAULT_CATALOG_GUIDES`]). Ignored once seeded.
     pub catalog_guides: usize,
+    /// The largest material (one upload) accepted, in bytes: tus'
+    /// `Tus-Max-Size`; a bigger `Upload-Length` gets 413. Default
+    /// [`ServerConfig::DEFAULT_MAX_MATERIAL_BYTES`].
+    pub max_material_bytes: u64,
+    /// How long an unfinished upload lives after its last PATCH (tus'
+    /// `Upload-Expires`); then its bytes are deleted. Default
+    /// [`ServerConfig::DEFAULT_UPLOAD_EXPIRY`].
+    pub upload_expiry: Duration,
+    /// How often the server looks for expired uploads to delete (it also
+    /// does at start-up). Default [`ServerConfig::DEFAULT_UPLOAD_SWEEP_INTERVAL`].
+    pub upload_sweep_interval: Duration,
 }
 
 impl ServerConfig {
@@ -25,6 +38,15 @@ impl ServerConfig {
     /// The default size of a fresh catalog: 3000 guides.
     pub const DEFAULT_CATALOG_GUIDES: usize = 3000;
 
+    /// The default size limit of one material: 50 MiB.
+    pub const DEFAULT_MAX_MATERIAL_BYTES: u64 = 50 * 1024 * 1024;
+
+    /// The default lifetime of an unfinished upload: 24 hours.
+    pub const DEFAULT_UPLOAD_EXPIRY: Duration = Duration::from_secs(24 * 3600);
+
+    /// The default pause between two sweeps of expired uploads: one minute.
+    pub const DEFAULT_UPLOAD_SWEEP_INTERVAL: Duration = Duration::from_secs(60);
+
     /// A config with the given data dir and mode and defaults for the rest.
     pub fn new(data_dir: impl Into<PathBuf>, dev: bool) -> ServerConfig {
         ServerConfig {
@@ -32,6 +54,9 @@ impl ServerConfig {
             dev,
             access_token_ttl: Self::DEFAULT_ACCESS_TOKEN_TTL,
             catalog_guides: Self::DEFAULT_CATALOG_GUIDES,
+            max_material_bytes: Self::DEFAULT_MAX_MATERIAL_BYTES,
+            upload_expiry: Self::DEFAULT_UPLOAD_EXPIRY,
+            upload_sweep_interval: Self::DEFAULT_UPLOAD_SWEEP_INTERVAL,
         }
     }
 }

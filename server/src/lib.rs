@@ -24,6 +24,8 @@ mod dev;
 mod etag;
 mod extract;
 mod forms;
+mod licences;
+mod materials;
 mod middleware;
 mod problem;
 mod routes;
@@ -31,6 +33,7 @@ mod seed;
 mod serve;
 mod state;
 mod test_server;
+mod uploads;
 
 pub use config::ServerConfig;
 pub use routes::{RouteInfo, route_table};

@@ -12,6 +12,13 @@ use crate::middleware::request_id;
 pub(crate) const CONTENT_TYPE: &str = "application/problem+json";
 const TYPE_BASE: &str = "https://banshitong.example/problems/";
 
+/// tus' own status for a chunk whose checksum doesn't match. A constant
+/// because 460 is in the valid range, so `from_u16` can't fail.
+const CHECKSUM_MISMATCH: StatusCode = match StatusCode::from_u16(460) {
+    Ok(status) => status,
+    Err(_) => StatusCode::BAD_REQUEST,
+};
+
 /// The kinds of problem the server reports; each maps to one status and one
 /// type URI slug.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,14 +57,21 @@ pub(crate) enum ProblemKind {
     /// 412 for a draft write whose `If-Match` / `If-None-Match` doesn't
     /// hold; the body names `current_revision` (and `deleted`).
     RevisionMismatch,
+    /// 460 (tus checksum extension): a PATCH body doesn't match its
+    /// `Upload-Checksum`; the chunk was discarded.
+    ChecksumMismatch,
+    /// 422 for a finished upload the platform won't keep as a material
+    /// (type by content, declared type or sha256); the body says why in
+    /// `material_problem`. The upload is dropped.
+    MaterialRefused,
 }
 
 impl ProblemKind {
     /// The kinds that own their status: `from_status` maps back to these.
     /// More specific kinds sharing a status (`TierRequired`,
     /// `CursorExpired`, `ValidationFailed`, the idempotency kinds,
-    /// `RevisionMismatch`) are left out.
-    const ALL: [ProblemKind; 17] = [
+    /// `RevisionMismatch`, `MaterialRefused`) are left out.
+    const ALL: [ProblemKind; 18] = [
         ProblemKind::BadRequest,
         ProblemKind::Unauthorized,
         ProblemKind::Forbidden,
@@ -75,6 +89,7 @@ impl ProblemKind {
         ProblemKind::ServiceUnavailable,
         ProblemKind::GatewayTimeout,
         ProblemKind::PreconditionRequired,
+        ProblemKind::ChecksumMismatch,
     ];
 
     /// The kind reported with `status`, if the server knows one; used where
@@ -111,6 +126,8 @@ impl ProblemKind {
             }
             ProblemKind::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
             ProblemKind::RevisionMismatch => StatusCode::PRECONDITION_FAILED,
+            ProblemKind::ChecksumMismatch => CHECKSUM_MISMATCH,
+            ProblemKind::MaterialRefused => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -139,6 +156,8 @@ impl ProblemKind {
             ProblemKind::IdempotencyKeyRequired => "idempotency-key-required",
             ProblemKind::IdempotencyKeyReused => "idempotency-key-reused",
             ProblemKind::RevisionMismatch => "revision-mismatch",
+            ProblemKind::ChecksumMismatch => "checksum-mismatch",
+            ProblemKind::MaterialRefused => "material-refused",
         }
     }
 
@@ -167,6 +186,8 @@ impl ProblemKind {
             ProblemKind::IdempotencyKeyRequired => "Idempotency key required",
             ProblemKind::IdempotencyKeyReused => "Idempotency key reused",
             ProblemKind::RevisionMismatch => "Revision mismatch",
+            ProblemKind::ChecksumMismatch => "Checksum mismatch",
+            ProblemKind::MaterialRefused => "Material refused",
         }
     }
 }
@@ -209,6 +230,10 @@ impl Problem {
             ProblemKind::Internal,
             "The server failed to handle the request; quote the request_id when reporting it.",
         )
+    }
+
+    pub(crate) fn kind(&self) -> ProblemKind {
+        self.kind
     }
 
     /// Adds an extension member to the body. The standard members win: an

@@ -101,6 +101,23 @@ fn all_routes() -> Vec<Route> {
         Route::new(Method::GET, "/api/v1/drafts/{id}", api::drafts::get),
         Route::new(Method::PUT, "/api/v1/drafts/{id}", api::drafts::put),
         Route::new(Method::DELETE, "/api/v1/drafts/{id}", api::drafts::delete),
+        Route::new(Method::GET, "/api/v1/me/licences", api::licences::list),
+        Route::new(Method::OPTIONS, "/api/v1/uploads/", api::uploads::options),
+        Route::new(Method::POST, "/api/v1/uploads/", api::uploads::create),
+        Route::new(Method::HEAD, "/api/v1/uploads/{id}", api::uploads::head),
+        Route::new(Method::PATCH, "/api/v1/uploads/{id}", api::uploads::patch),
+        Route::new(Method::DELETE, "/api/v1/uploads/{id}", api::uploads::delete),
+        Route::new(Method::GET, "/api/v1/materials", api::materials::list),
+        Route::new(
+            Method::GET,
+            "/api/v1/materials/by-sha256/{sha256}",
+            api::materials::by_sha256,
+        ),
+        Route::new(
+            Method::GET,
+            "/api/v1/materials/{id}/content",
+            api::materials::content,
+        ),
         Route::new(Method::POST, "/dev/faults", dev::routes::add_fault).dev_only(),
         Route::new(Method::DELETE, "/dev/faults", dev::routes::clear_faults).dev_only(),
         Route::new(Method::GET, "/dev/requests", dev::routes::count_requests).dev_only(),
@@ -115,6 +132,8 @@ fn all_routes() -> Vec<Route> {
         Route::new(Method::POST, "/dev/catalog/mutate", dev::catalog::mutate).dev_only(),
         Route::new(Method::POST, "/dev/catalog/compact", dev::catalog::compact).dev_only(),
         Route::new(Method::GET, "/dev/applications", dev::applications::list).dev_only(),
+        Route::new(Method::GET, "/dev/uploads", dev::uploads::list).dev_only(),
+        Route::new(Method::POST, "/dev/uploads/expire", dev::uploads::expire).dev_only(),
     ]
 }
 

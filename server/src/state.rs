@@ -7,6 +7,7 @@ use crate::catalog::snapshot_cache::SnapshotCache;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::dev::DevState;
+use crate::uploads::Uploads;
 
 #[derive(Clone)]
 pub(crate) struct AppState {
@@ -20,17 +21,24 @@ pub(crate) struct AppState {
     pub(crate) access_token_ttl: Duration,
     /// The last catalog snapshot built, reused until the catalog changes.
     pub(crate) catalog_snapshot: SnapshotCache,
+    /// Where upload and material bytes go, the upload limits, the PATCHes
+    /// in progress, and the sweep of expired uploads.
+    pub(crate) uploads: Uploads,
 }
 
 impl AppState {
     pub(crate) async fn open(config: &ServerConfig) -> anyhow::Result<AppState> {
+        let db = Db::open(config.data_dir.clone(), config.catalog_guides).await?;
+        let clock = Clock::default();
+        let uploads = Uploads::open(config, &db, &clock).await?;
         Ok(AppState {
-            db: Db::open(config.data_dir.clone(), config.catalog_guides).await?,
+            db,
             dev: DevState::default(),
             dev_enabled: config.dev,
-            clock: Clock::default(),
+            clock,
             access_token_ttl: config.access_token_ttl,
             catalog_snapshot: SnapshotCache::default(),
+            uploads,
         })
     }
 }

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::applications::{
-    count, draft_body, draft_request, guide_for, start, submission, submit, user, valid_values,
+    count, draft_body, draft_request, guide_for, held_materials, start, submission, submit, user, valid_values,
 };
 use common::{assert_problem, client};
 use reqwest::{Method, StatusCode, header};
@@ -44,7 +44,7 @@ async fn a_valid_form_is_submitted_numbered_and_read_back_by_its_owner_only() {
         &server,
         &token,
         Some(KEY),
-        &submission(&guide, valid_values()),
+        &submission(&guide, valid_values(), &held_materials(&server, &token).await),
     )
     .await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -128,7 +128,7 @@ async fn every_field_problem_is_listed_and_nothing_is_stored() {
     form.insert("agent_mobile".into(), json!("13900000000"));
     form.insert("reason".into(), json!("other"));
     form.insert("nickname".into(), json!("x"));
-    let mut body = submission(&guide, values);
+    let mut body = submission(&guide, values, &held_materials(&server, &token).await);
     body["materials"][0]["material_refs"] = json!(["licence:营业执照:L1"]);
 
     let response = submit(&server, &token, Some(KEY), &body).await;
@@ -162,7 +162,7 @@ async fn every_field_problem_is_listed_and_nothing_is_stored() {
         &server,
         &token,
         Some(KEY),
-        &submission(&guide, valid_values()),
+        &submission(&guide, valid_values(), &held_materials(&server, &token).await),
     )
     .await;
     assert_eq!(fixed.status(), StatusCode::CREATED);
@@ -180,7 +180,7 @@ async fn a_required_slot_and_a_hidden_agent_block() {
     let mut values = valid_values();
     values["agent_name"] = json!("李四");
     values["agent_id_number"] = json!("not an id");
-    let mut body = submission(&guide, values);
+    let mut body = submission(&guide, values, &held_materials(&server, &token).await);
     body["materials"] = json!([]);
     let problem = assert_problem(
         submit(&server, &token, Some(KEY), &body).await,
@@ -207,7 +207,7 @@ async fn the_guide_and_its_form_must_exist_and_match() {
     let (token, _) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
 
-    let unknown = submission("GA001-999999", valid_values());
+    let unknown = submission("GA001-999999", valid_values(), &held_materials(&server, &token).await);
     let problem = assert_problem(
         submit(&server, &token, Some("k1"), &unknown).await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -216,7 +216,7 @@ async fn the_guide_and_its_form_must_exist_and_match() {
     .await;
     assert_eq!(problem["field"], "guide_code");
 
-    let mut other_form = submission(&guide, valid_values());
+    let mut other_form = submission(&guide, valid_values(), &held_materials(&server, &token).await);
     other_form["schema_id"] = json!("GA002.v1");
     let problem = assert_problem(
         submit(&server, &token, Some("k2"), &other_form).await,
@@ -226,7 +226,7 @@ async fn the_guide_and_its_form_must_exist_and_match() {
     .await;
     assert_eq!(problem["field"], "schema_id");
 
-    let mut bad_draft = submission(&guide, valid_values());
+    let mut bad_draft = submission(&guide, valid_values(), &held_materials(&server, &token).await);
     bad_draft["draft_id"] = json!("not-a-uuid");
     let problem = assert_problem(
         submit(&server, &token, Some("k3"), &bad_draft).await,
@@ -251,7 +251,7 @@ async fn the_idempotency_key_is_required() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values());
+    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
     for key in [None, Some(""), Some("   ")] {
         assert_problem(
             submit(&server, &token, key, &body).await,
@@ -295,7 +295,7 @@ async fn a_retry_with_the_same_key_replays_the_answer() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values());
+    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
 
     let first = submit(&server, &token, Some(KEY), &body).await;
     assert_eq!(first.status(), StatusCode::CREATED);
@@ -324,7 +324,12 @@ async fn a_retry_with_the_same_key_replays_the_answer() {
 
     // Keys are per user: someone else's KEY is theirs.
     let (other, other_id) = user(&server, "13800000002").await;
-    let theirs = submit(&server, &other, Some(KEY), &body).await;
+    let their_body = submission(
+        &guide,
+        valid_values(),
+        &held_materials(&server, &other).await,
+    );
+    let theirs = submit(&server, &other, Some(KEY), &their_body).await;
     assert_eq!(theirs.status(), StatusCode::CREATED);
     assert!(theirs.headers().get("idempotent-replayed").is_none());
     assert_eq!(count(&server, &other_id).await, 1);
@@ -336,7 +341,7 @@ async fn twenty_concurrent_submissions_with_one_key_make_one_application() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values());
+    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
     let url = format!("{}/api/v1/applications", server.base_url());
 
     let mut requests = tokio::task::JoinSet::new();
@@ -379,7 +384,7 @@ async fn a_key_used_with_another_body_is_refused() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values());
+    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
     assert_eq!(
         submit(&server, &token, Some(KEY), &body).await.status(),
         StatusCode::CREATED
@@ -409,7 +414,7 @@ async fn keys_are_forgotten_after_24_hours() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values());
+    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
     let first: Value = submit(&server, &token, Some(KEY), &body)
         .await
         .json()
@@ -448,7 +453,7 @@ async fn submitting_a_draft_closes_it_on_every_device() {
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
 
-    let mut body = submission(&guide, valid_values());
+    let mut body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
     body["draft_id"] = json!(draft_id.to_uppercase());
     let receipt: Value = submit(&server, &token, Some(KEY), &body)
         .await

@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use super::drafts::parse_draft_id;
 use crate::applications::idempotency::{self, Stored};
-use crate::applications::number;
 use crate::applications::store::{self, NewApplication, Submitted};
+use crate::applications::{material_refs, number};
 use crate::auth::bearer::SignedIn;
 use crate::catalog;
 use crate::catalog::model::Guide;
@@ -118,6 +118,19 @@ pub(crate) async fn submit(
         return Err(Problem::internal());
     };
     let errors = validate(&schema, &submission.values, &submission.materials);
+    if !errors.is_empty() {
+        return Err(validation_failed(&errors));
+    }
+    let (user_id, fills, checked_schema, now) = (
+        bearer.user_id.clone(),
+        submission.materials.clone(),
+        schema.clone(),
+        state.clock.now_ms(),
+    );
+    let errors = state
+        .db
+        .call(move |conn| material_refs::check(conn, &user_id, &checked_schema, &fills, now))
+        .await?;
     if !errors.is_empty() {
         return Err(validation_failed(&errors));
     }

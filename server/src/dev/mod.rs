@@ -9,6 +9,7 @@ pub(crate) mod catalog;
 pub(crate) mod faults;
 pub(crate) mod request_log;
 pub(crate) mod routes;
+pub(crate) mod uploads;
 
 /// Paths under this prefix are never faulted, so a test can always clear the
 /// faults it set, even with a catch-all prefix like `/`.

@@ -6,7 +6,8 @@ use banshitong_server::TestServer;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use super::auth::{ID_NUMBER, access_token, sign_in};
+use super::auth::{ID_NUMBER, access_token, sign_in, verify_by_face};
+use super::uploads::{Tus, jpeg};
 use super::{catalog, client};
 
 /// A dev server whose catalog has one guide of each item (the first 196
@@ -53,23 +54,54 @@ pub fn valid_values() -> Value {
     })
 }
 
-/// Its materials: the ID card as a held electronic licence, the household
-/// register as an upload (uploads don't exist yet; any well-formed id is
-/// accepted).
-pub fn valid_materials() -> Value {
+/// Its materials, which the user must hold: the ID card as the electronic
+/// licence a verified account has, the household register as two uploaded
+/// pages. Verifies the account and uploads the pages the first time; the
+/// same bytes again resolve to the same materials, so calling it twice is
+/// harmless.
+pub async fn held_materials(server: &TestServer, access_token: &str) -> Value {
+    verify_by_face(server, access_token).await;
+    let licences = licences(server, access_token).await;
+    let id_card = licences
+        .iter()
+        .find(|licence| licence["licence_type"] == "居民身份证")
+        .and_then(|licence| licence["id"].as_str())
+        .expect("a verified account holds its 居民身份证");
+    let tus = Tus {
+        base: server.base_url(),
+        token: access_token.to_owned(),
+    };
+    let mut pages = Vec::new();
+    for seed in [1, 2] {
+        let (_, material_id) = tus.upload(&jpeg(4096, seed), "image/jpeg", 4096).await;
+        pages.push(material_id);
+    }
     json!([
-        {"slot_key": "id_card", "material_refs": ["licence:居民身份证:L530102001"]},
-        {"slot_key": "household_register", "material_refs": ["upload_7f3a", "upload_7f3b"]},
+        {"slot_key": "id_card", "material_refs": [format!("licence:居民身份证:{id_card}")]},
+        {"slot_key": "household_register", "material_refs": pages},
     ])
 }
 
-/// A submission body for `guide_code` with `values`.
-pub fn submission(guide_code: &str, values: Value) -> Value {
+/// `GET /api/v1/me/licences`' list.
+pub async fn licences(server: &TestServer, access_token: &str) -> Vec<Value> {
+    let response = client()
+        .get(format!("{}/api/v1/me/licences", server.base_url()))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    body["licences"].as_array().unwrap().clone()
+}
+
+/// A submission body for `guide_code` with `values` and `materials`.
+pub fn submission(guide_code: &str, values: Value, materials: &Value) -> Value {
     json!({
         "guide_code": guide_code,
         "schema_id": "GA001.v1",
         "values": values,
-        "materials": valid_materials(),
+        "materials": materials,
     })
 }
 

@@ -11,6 +11,7 @@ mod v2_accounts_and_sign_ins;
 mod v3_catalog;
 mod v4_guide_form_schema;
 mod v5_applications_and_drafts;
+mod v6_uploads_materials_licences;
 
 use rusqlite::{Connection, Transaction};
 
@@ -39,6 +40,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 5,
         apply: v5_applications_and_drafts::apply,
+    },
+    Migration {
+        version: 6,
+        apply: v6_uploads_materials_licences::apply,
     },
 ];
 
