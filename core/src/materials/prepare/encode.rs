@@ -15,10 +15,10 @@ pub(crate) fn jpeg(pixels: &Pixels, quality: u8) -> Result<Vec<u8>, String> {
     };
     // About a tenth of the raw size is typical at quality 85.
     let mut out = Vec::with_capacity(pixels.data.len() / 8);
-    let mut encoder = Encoder::new(&mut out, quality);
-    // Tables made for this picture: files about a tenth smaller for a few
-    // percent more time, paid once and saved on every upload.
-    encoder.set_optimized_huffman_tables(true);
+    // Standard Huffman tables on purpose: jpeg-encoder's optimised tables
+    // switch to one scan per component (legal, but some decoders, zune-jpeg
+    // among them, mis-read it) and hold every block of the picture at once.
+    let encoder = Encoder::new(&mut out, quality);
     encoder
         .encode(&pixels.data, width, height, color_type)
         .map_err(|e| format!("jpeg-encoder: {e}"))?;
