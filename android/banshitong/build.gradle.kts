@@ -26,7 +26,8 @@ android {
                 // Platform-neutral wrappers: also compiled by the JVM tests
                 // (scripts/test-kotlin.sh), so nothing there may use android.*.
                 "src/main/kotlin",
-                // Android-only code: Keystore secret store, Logcat logger.
+                // Android-only code: Keystore secret store, Logcat logger,
+                // content-URI materials, the background upload worker.
                 "src/android/kotlin",
             )
             // libbanshitong_ffi.so per ABI, from cargo-ndk; not committed.
@@ -56,6 +57,8 @@ dependencies {
     // carries libjnidispatch.so for each ABI (the plain jar has none for Android).
     api("net.java.dev.jna:jna:${libs.versions.jna.get()}@aar")
     api(libs.kotlinx.coroutines.core)
+    // MaterialUploadWorker extends CoroutineWorker, so apps compile against it.
+    api(libs.androidx.work.runtime.ktx)
 }
 
 // --- The Rust library and its bindings -------------------------------------

@@ -141,6 +141,8 @@ class KeystoreSecretStore(
         field = null,
         retryAfterMs = null,
         status = null,
+        requiredTier = null,
+        materialProblem = null,
     )
 
     private companion object {
