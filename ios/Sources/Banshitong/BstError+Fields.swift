@@ -1,5 +1,5 @@
 // uniffi exposes the core's one flat error as an enum with a single case,
-// BstError.Failure(kind:reason:field:retryAfterMs:status:requiredTier:).
+// BstError.Failure(kind:reason:field:retryAfterMs:status:requiredTier:materialProblem:).
 // These accessors let app code read its fields without a pattern match
 // (`catch let error as BstError { show(error.kind) }`), so a field added in
 // Rust changes this file only, not every catch site in the app.
@@ -23,14 +23,19 @@ extension BstError {
     /// For `.tierRequired`: the identity tier to reach (e.g. "verified").
     public var requiredTier: String? { fields.requiredTier }
 
+    /// For `.badMaterial`: what is wrong with the file (`.unreadable`,
+    /// `.unsupportedType`, `.tooManyPixels`, `.tooLarge`), so the UI can offer
+    /// the right next step (take the photo again, pick another file).
+    public var materialProblem: MaterialProblem? { fields.materialProblem }
+
     // The one place that lists the case's fields in order.
     private var fields: (
         kind: ErrorKind, reason: String, field: String?, retryAfterMs: UInt64?,
-        status: UInt16?, requiredTier: String?
+        status: UInt16?, requiredTier: String?, materialProblem: MaterialProblem?
     ) {
         switch self {
-        case let .Failure(kind, reason, field, retryAfterMs, status, requiredTier):
-            (kind, reason, field, retryAfterMs, status, requiredTier)
+        case let .Failure(kind, reason, field, retryAfterMs, status, requiredTier, materialProblem):
+            (kind, reason, field, retryAfterMs, status, requiredTier, materialProblem)
         }
     }
 }

@@ -62,7 +62,7 @@ public final class KeychainSecretStore: SecretStore {
     private func keychainError(_ action: String, _ status: OSStatus) -> BstError {
         .Failure(
             kind: .secretStore, reason: "keychain \(action) failed: OSStatus \(status)",
-            field: nil, retryAfterMs: nil, status: nil)
+            field: nil, retryAfterMs: nil, status: nil, requiredTier: nil, materialProblem: nil)
     }
 }
 #endif

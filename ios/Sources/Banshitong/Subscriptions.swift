@@ -28,6 +28,31 @@ public func subscriptionUpdates<Element: Sendable>(
     }
 }
 
+/// Like `subscriptionUpdates(_:)`, for a subscription that is set up
+/// asynchronously and can be refused (`watchUpload(id:listener:)` looks the
+/// item up first: an unknown id throws here, before any stream exists).
+///
+/// `isLast`, when given, ends the stream right after the value it accepts
+/// (an upload's final state): the consumer gets that value, then the loop
+/// ends, without waiting for the core to let go of the listener.
+public func subscriptionUpdates<Element: Sendable>(
+    endingAfter isLast: @escaping @Sendable (Element) -> Bool = { _ in false },
+    _ subscribe: (_ deliver: @escaping @Sendable (Element) -> Void) async throws -> SubscriptionHandle
+) async throws -> AsyncStream<Element> {
+    let (stream, continuation) = AsyncStream.makeStream(
+        of: Element.self, bufferingPolicy: .bufferingNewest(1))
+    let feed = StreamFeed(continuation)
+    let handle = try await subscribe { value in
+        feed.yield(value)
+        if isLast(value) { feed.finish() }
+    }
+    // Nobody can iterate before this returns, so no termination slips past
+    // it; if the stream already finished, releasing it releases the handle,
+    // whose deinit cancels it.
+    continuation.onTermination = { _ in handle.cancel() }
+    return stream
+}
+
 /// Owned only by the `deliver` closure, which only the core's listener
 /// holds: when the core releases the listener, this ends the stream.
 private final class StreamFeed<Element: Sendable>: Sendable {
@@ -39,6 +64,10 @@ private final class StreamFeed<Element: Sendable>: Sendable {
 
     func yield(_ value: Element) {
         continuation.yield(value)
+    }
+
+    func finish() {
+        continuation.finish()
     }
 
     deinit {
