@@ -82,3 +82,284 @@ async fn a_pdf_goes_up_with_progress_and_lands_in_the_library() {
         "no byte sent twice"
     );
 }
+
+#[tokio::test]
+async fn pause_stops_where_it_is_and_resume_goes_on_from_there() {
+    let server = dev_server().await;
+    let proxy = slow_proxy(&server, Duration::from_millis(40)).await;
+    let phone = phone(&server, &proxy.url(), "13700000002").await;
+    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 8 * 1024 * 1024);
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    progress_until(&phone.materials, &item.id, |p| p.sent_bytes >= 2 * CHUNK).await;
+
+    let paused = phone.materials.pause(item.id.clone()).await.unwrap();
+    assert_eq!(paused.state, UploadState::Paused);
+    let held = only_upload(&server).await;
+    assert!(!held.finished);
+    assert!(paused.sent_bytes <= held.offset);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        only_upload(&server).await.offset,
+        held.offset,
+        "nothing sent while paused"
+    );
+    assert_eq!(
+        phone.materials.upload(item.id.clone()).await.unwrap().state,
+        UploadState::Paused
+    );
+
+    let resumed = phone.materials.resume(item.id.clone()).await.unwrap();
+    assert!(!resumed.state.is_final());
+    let done = finished(&phone.materials, &item.id).await;
+    assert_eq!(
+        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
+        sha256_hex(&bytes)
+    );
+    let upload = only_upload(&server).await;
+    assert!(
+        upload.received_bytes - upload.length <= CHUNK,
+        "pausing re-sent at most the chunk it abandoned: {upload:?}"
+    );
+}
+
+#[tokio::test]
+async fn cancel_tells_the_platform_to_drop_the_upload() {
+    let server = dev_server().await;
+    let proxy = slow_proxy(&server, Duration::from_millis(40)).await;
+    let phone = phone(&server, &proxy.url(), "13700000003").await;
+    let (path, _) = write_pdf(phone.dir.path(), "a.pdf", 8 * 1024 * 1024);
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    progress_until(&phone.materials, &item.id, |p| p.sent_bytes >= CHUNK).await;
+    assert_eq!(dev_uploads(&server).await.len(), 1);
+
+    let cancelled = phone.materials.cancel(item.id.clone()).await.unwrap();
+    assert_eq!(cancelled.state, UploadState::Cancelled);
+    assert!(dev_uploads(&server).await.is_empty(), "no upload left");
+    assert!(
+        prepared_files(phone.dir.path()).is_empty(),
+        "prepared file deleted"
+    );
+    // Cancelling again, or resuming, changes nothing.
+    assert_eq!(
+        phone.materials.cancel(item.id.clone()).await.unwrap().state,
+        UploadState::Cancelled
+    );
+    assert_eq!(
+        phone.materials.resume(item.id.clone()).await.unwrap().state,
+        UploadState::Cancelled
+    );
+    assert_eq!(phone.materials.clear_finished().await.unwrap(), 1);
+    assert!(phone.materials.uploads().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn added_offline_it_goes_up_when_the_network_returns() {
+    use common::proxy::{Mode, Proxy};
+    let server = dev_server().await;
+    let proxy = Proxy::start(server.addr()).await;
+    let phone = phone(&server, &proxy.url(), "13700000004").await;
+    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 1024 * 1024);
+
+    proxy.set(Mode::Refuse);
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    assert_eq!(item.state, UploadState::Queued, "queued without a network");
+    let waiting = progress_until(&phone.materials, &item.id, |p| {
+        matches!(p.state, UploadState::RetryWaiting { .. })
+    })
+    .await;
+    let UploadState::RetryWaiting {
+        attempts,
+        next_attempt_at_ms,
+        ..
+    } = waiting.state
+    else {
+        unreachable!()
+    };
+    assert_eq!(attempts, 1);
+    assert!(next_attempt_at_ms > 0);
+    assert!(dev_uploads(&server).await.is_empty());
+
+    proxy.set(Mode::Pass);
+    phone.materials.network_available();
+    let done = finished(&phone.materials, &item.id).await;
+    assert_eq!(
+        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
+        sha256_hex(&bytes)
+    );
+}
+
+#[tokio::test]
+async fn an_expired_upload_starts_over_cleanly() {
+    use common::proxy::{Mode, Proxy};
+    let server = dev_server().await;
+    let proxy = Proxy::start(server.addr()).await;
+    let phone = phone(&server, &proxy.url(), "13700000005").await;
+    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 2 * 1024 * 1024);
+    // Half way, the network goes; meanwhile the platform lets the upload expire.
+    proxy.go_offline_after(1024 * 1024);
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    progress_until(&phone.materials, &item.id, |p| {
+        matches!(p.state, UploadState::RetryWaiting { .. })
+    })
+    .await;
+    assert!(only_upload(&server).await.offset > 0);
+    assert_eq!(expire_uploads(&server).await, 1);
+
+    proxy.set(Mode::Pass);
+    phone.materials.resume(item.id.clone()).await.unwrap();
+    let done = finished(&phone.materials, &item.id).await;
+    assert_eq!(
+        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
+        sha256_hex(&bytes)
+    );
+    let uploads = dev_uploads(&server).await;
+    assert_eq!(uploads.len(), 2, "{uploads:?}");
+    assert!(uploads[0].expired && !uploads[0].finished);
+    assert!(uploads[1].finished);
+    assert_eq!(
+        uploads[1].received_bytes,
+        bytes.len() as u64,
+        "sent once, from zero"
+    );
+}
+
+#[tokio::test]
+async fn an_access_token_expiring_mid_upload_is_refreshed() {
+    let server = dev_server().await;
+    let proxy = slow_proxy(&server, Duration::from_millis(30)).await;
+    let phone = phone(&server, &proxy.url(), "13700000006").await;
+    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 8 * 1024 * 1024);
+    let refreshes_before = refresh_grants(&server).await;
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    progress_until(&phone.materials, &item.id, |p| p.sent_bytes >= CHUNK).await;
+    expire_access_tokens(&server).await;
+
+    let done = finished(&phone.materials, &item.id).await;
+    assert_eq!(
+        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
+        sha256_hex(&bytes)
+    );
+    assert!(
+        refresh_grants(&server).await > refreshes_before,
+        "the token was refreshed"
+    );
+    let upload = only_upload(&server).await;
+    assert!(upload.received_bytes - upload.length <= CHUNK, "{upload:?}");
+}
+
+#[tokio::test]
+async fn a_file_the_platform_refuses_fails_with_its_reason() {
+    use common::proxy::{Mode, Proxy};
+    let server = dev_server().await;
+    let proxy = Proxy::start(server.addr()).await;
+    let phone = phone(&server, &proxy.url(), "13700000007").await;
+    let (path, _) = write_pdf(phone.dir.path(), "a.pdf", 1024 * 1024);
+    // Queued while offline; then the prepared file is damaged on disk, so
+    // the whole-file check at the end fails on the platform (422).
+    proxy.set(Mode::Refuse);
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    phone.materials.pause(item.id.clone()).await.unwrap();
+    let prepared = prepared_files(phone.dir.path());
+    assert_eq!(prepared.len(), 1);
+    std::fs::write(&prepared[0], pdf_bytes(1024 * 1024)).unwrap();
+    proxy.set(Mode::Pass);
+    phone.materials.resume(item.id.clone()).await.unwrap();
+
+    let failed = finished(&phone.materials, &item.id).await;
+    let UploadState::Failed { reason } = &failed.state else {
+        panic!("{:?}", failed.state)
+    };
+    assert!(!reason.is_empty());
+    assert!(
+        prepared_files(phone.dir.path()).is_empty(),
+        "prepared file deleted"
+    );
+    assert!(phone.materials.library().await.unwrap().mine.is_empty());
+}
+
+#[tokio::test]
+async fn a_file_over_the_platform_limit_fails_at_creation() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = banshitong_server::TestServer::start(banshitong_server::ServerConfig {
+        max_material_bytes: 512 * 1024,
+        ..banshitong_server::ServerConfig::new(dir.path(), true)
+    })
+    .await
+    .unwrap();
+    let phone = phone(&server, &server.base_url(), "13700000008").await;
+    let (path, _) = write_pdf(phone.dir.path(), "big.pdf", 1024 * 1024);
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    let failed = finished(&phone.materials, &item.id).await;
+    assert!(
+        matches!(failed.state, UploadState::Failed { .. }),
+        "{:?}",
+        failed.state
+    );
+    assert!(dev_uploads(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_restarted_app_resumes_from_the_platform_offset() {
+    use common::proxy::{Mode, Proxy};
+    let server = dev_server().await;
+    let proxy = Proxy::start(server.addr()).await;
+    let first = phone(&server, &proxy.url(), "13700000009").await;
+    let (path, bytes) = write_pdf(first.dir.path(), "a.pdf", 3 * 1024 * 1024);
+    // The network goes a third of the way in; the app is closed while the
+    // upload waits for it.
+    proxy.go_offline_after(1024 * 1024);
+    let item = first
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    progress_until(&first.materials, &item.id, |p| {
+        matches!(p.state, UploadState::RetryWaiting { .. })
+    })
+    .await;
+    let held = only_upload(&server).await;
+    assert!(held.offset > 0 && !held.finished);
+    let materials_phone = first.dir;
+    let secrets = first.secrets;
+    drop(first.materials);
+    drop(first.client);
+
+    proxy.set(Mode::Pass);
+    let client = client_at(&proxy.url(), materials_phone.path(), secrets.clone());
+    let materials = client.materials().await.unwrap();
+    let done = finished(&materials, &item.id).await;
+    assert_eq!(
+        content_sha256(&server, &secrets, &material_ref(&done)).await,
+        sha256_hex(&bytes)
+    );
+    let upload = only_upload(&server).await;
+    assert!(upload.received_bytes - upload.length <= CHUNK, "{upload:?}");
+}

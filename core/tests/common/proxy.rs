@@ -55,6 +55,8 @@ struct State {
     mode: Mutex<Mode>,
     faults: Mutex<Faults>,
     cuts: AtomicU64,
+    /// Bytes towards the server before the network goes away (`Refuse`).
+    offline_after: Mutex<Option<u64>>,
 }
 
 pub struct Proxy {
@@ -70,6 +72,7 @@ impl Proxy {
             mode: Mutex::new(Mode::Pass),
             faults: Mutex::new(Faults::default()),
             cuts: AtomicU64::new(0),
+            offline_after: Mutex::new(None),
         });
         let current = state.clone();
         tokio::spawn(async move {
@@ -92,6 +95,13 @@ impl Proxy {
     /// How `Mode::Faulty` behaves (for connections opened from now on).
     pub fn set_faults(&self, faults: Faults) {
         *self.state.faults.lock().unwrap() = faults;
+    }
+
+    /// After `bytes` more bytes towards the server (over all connections)
+    /// the network goes away: the connection carrying the last of them is
+    /// cut and the mode becomes `Refuse`.
+    pub fn go_offline_after(&self, bytes: u64) {
+        *self.state.offline_after.lock().unwrap() = Some(bytes);
     }
 
     /// Connections `Mode::Faulty` has cut so far.
@@ -141,9 +151,26 @@ async fn handle(client: TcpStream, target: SocketAddr, state: Arc<State>) {
                         .random_range(faults.min_bytes_before_cut..=faults.max_bytes_before_cut),
                 );
             }
-            let left = budget.unwrap_or(u64::MAX);
+            let mut left = budget.unwrap_or(u64::MAX);
+            // The network going away cuts this connection at its last byte.
+            let mut going_offline = false;
+            {
+                let mut offline_after = upstream_state.offline_after.lock().unwrap();
+                if let Some(remaining) = *offline_after {
+                    going_offline = remaining <= n as u64;
+                    left = left.min(remaining);
+                    *offline_after = (!going_offline).then(|| remaining - n as u64);
+                }
+            }
+            if going_offline {
+                *upstream_state.mode.lock().unwrap() = Mode::Refuse;
+            }
             let pass = (n as u64).min(left) as usize;
             if to_server.write_all(&buf[..pass]).await.is_err() {
+                return;
+            }
+            if going_offline {
+                upstream_cut.notify_one();
                 return;
             }
             budget = budget.map(|b| b - pass as u64);

@@ -193,3 +193,24 @@ pub fn prepared_files(data_dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// A proxy that delays every answer by `latency` (and never cuts): uploads
+/// take long enough to pause, cancel or kill them half way.
+pub async fn slow_proxy(server: &TestServer, latency: Duration) -> crate::common::proxy::Proxy {
+    use crate::common::proxy::{Faults, Mode, Proxy};
+    let proxy = Proxy::start(server.addr()).await;
+    proxy.set_faults(Faults {
+        min_bytes_before_cut: u64::MAX / 2,
+        max_bytes_before_cut: u64::MAX / 2,
+        latency,
+    });
+    proxy.set(Mode::Faulty);
+    proxy
+}
+
+/// The one upload the platform has.
+pub async fn only_upload(server: &TestServer) -> DevUpload {
+    let mut uploads = dev_uploads(server).await;
+    assert_eq!(uploads.len(), 1, "{uploads:?}");
+    uploads.remove(0)
+}
