@@ -37,10 +37,17 @@ fn router(state: AppState, dev: bool) -> Router {
         router
     };
 
-    router
+    let router = router
         .layer(middleware::catch_panic::layer())
         .layer(axum::middleware::from_fn(middleware::access_log::log))
-        .with_state(state)
+        .with_state(state);
+    // A layer on a router runs after its routing; the method override must
+    // run before, so it wraps the finished router as a fallback service.
+    Router::new()
+        .fallback_service(router)
+        .layer(axum::middleware::from_fn(
+            middleware::method_override::apply,
+        ))
 }
 
 /// The router's fallback: no route has this path.

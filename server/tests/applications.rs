@@ -7,7 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::applications::{
-    count, draft_body, draft_request, guide_for, held_materials, start, submission, submit, user, valid_values,
+    count, draft_body, draft_request, guide_for, held_materials, start, submission, submit, user,
+    valid_values,
 };
 use common::{assert_problem, client};
 use reqwest::{Method, StatusCode, header};
@@ -44,7 +45,11 @@ async fn a_valid_form_is_submitted_numbered_and_read_back_by_its_owner_only() {
         &server,
         &token,
         Some(KEY),
-        &submission(&guide, valid_values(), &held_materials(&server, &token).await),
+        &submission(
+            &guide,
+            valid_values(),
+            &held_materials(&server, &token).await,
+        ),
     )
     .await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -162,7 +167,11 @@ async fn every_field_problem_is_listed_and_nothing_is_stored() {
         &server,
         &token,
         Some(KEY),
-        &submission(&guide, valid_values(), &held_materials(&server, &token).await),
+        &submission(
+            &guide,
+            valid_values(),
+            &held_materials(&server, &token).await,
+        ),
     )
     .await;
     assert_eq!(fixed.status(), StatusCode::CREATED);
@@ -207,7 +216,11 @@ async fn the_guide_and_its_form_must_exist_and_match() {
     let (token, _) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
 
-    let unknown = submission("GA001-999999", valid_values(), &held_materials(&server, &token).await);
+    let unknown = submission(
+        "GA001-999999",
+        valid_values(),
+        &held_materials(&server, &token).await,
+    );
     let problem = assert_problem(
         submit(&server, &token, Some("k1"), &unknown).await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -216,7 +229,11 @@ async fn the_guide_and_its_form_must_exist_and_match() {
     .await;
     assert_eq!(problem["field"], "guide_code");
 
-    let mut other_form = submission(&guide, valid_values(), &held_materials(&server, &token).await);
+    let mut other_form = submission(
+        &guide,
+        valid_values(),
+        &held_materials(&server, &token).await,
+    );
     other_form["schema_id"] = json!("GA002.v1");
     let problem = assert_problem(
         submit(&server, &token, Some("k2"), &other_form).await,
@@ -226,7 +243,11 @@ async fn the_guide_and_its_form_must_exist_and_match() {
     .await;
     assert_eq!(problem["field"], "schema_id");
 
-    let mut bad_draft = submission(&guide, valid_values(), &held_materials(&server, &token).await);
+    let mut bad_draft = submission(
+        &guide,
+        valid_values(),
+        &held_materials(&server, &token).await,
+    );
     bad_draft["draft_id"] = json!("not-a-uuid");
     let problem = assert_problem(
         submit(&server, &token, Some("k3"), &bad_draft).await,
@@ -251,7 +272,11 @@ async fn the_idempotency_key_is_required() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
+    let body = submission(
+        &guide,
+        valid_values(),
+        &held_materials(&server, &token).await,
+    );
     for key in [None, Some(""), Some("   ")] {
         assert_problem(
             submit(&server, &token, key, &body).await,
@@ -295,7 +320,11 @@ async fn a_retry_with_the_same_key_replays_the_answer() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
+    let body = submission(
+        &guide,
+        valid_values(),
+        &held_materials(&server, &token).await,
+    );
 
     let first = submit(&server, &token, Some(KEY), &body).await;
     assert_eq!(first.status(), StatusCode::CREATED);
@@ -341,7 +370,11 @@ async fn twenty_concurrent_submissions_with_one_key_make_one_application() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
+    let body = submission(
+        &guide,
+        valid_values(),
+        &held_materials(&server, &token).await,
+    );
     let url = format!("{}/api/v1/applications", server.base_url());
 
     let mut requests = tokio::task::JoinSet::new();
@@ -384,7 +417,11 @@ async fn a_key_used_with_another_body_is_refused() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
+    let body = submission(
+        &guide,
+        valid_values(),
+        &held_materials(&server, &token).await,
+    );
     assert_eq!(
         submit(&server, &token, Some(KEY), &body).await.status(),
         StatusCode::CREATED
@@ -414,7 +451,11 @@ async fn keys_are_forgotten_after_24_hours() {
     let (server, _dir) = start().await;
     let (token, user_id) = user(&server, "13800000001").await;
     let guide = guide_for(&server, "GA001.v1").await;
-    let body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
+    let body = submission(
+        &guide,
+        valid_values(),
+        &held_materials(&server, &token).await,
+    );
     let first: Value = submit(&server, &token, Some(KEY), &body)
         .await
         .json()
@@ -453,7 +494,11 @@ async fn submitting_a_draft_closes_it_on_every_device() {
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
 
-    let mut body = submission(&guide, valid_values(), &held_materials(&server, &token).await);
+    let mut body = submission(
+        &guide,
+        valid_values(),
+        &held_materials(&server, &token).await,
+    );
     body["draft_id"] = json!(draft_id.to_uppercase());
     let receipt: Value = submit(&server, &token, Some(KEY), &body)
         .await

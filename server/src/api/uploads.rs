@@ -21,8 +21,10 @@ use crate::uploads::store::{self, NewUpload, State as UploadState, Upload};
 use crate::uploads::tus::{self, *};
 use crate::uploads::{files, is_upload_id, new_id};
 
-/// How long a DELETE waits for a PATCH in progress before answering 409.
-const DELETE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long a DELETE waits for a PATCH in progress before answering 409:
+/// long enough for the server to notice that a client which cancelled its
+/// own PATCH has dropped the connection.
+const DELETE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// `OPTIONS /api/v1/uploads/`: what this server speaks. No sign-in needed.
 pub(crate) async fn options(State(state): State<AppState>) -> Response {

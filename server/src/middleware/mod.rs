@@ -3,4 +3,5 @@
 
 pub(crate) mod access_log;
 pub(crate) mod catch_panic;
+pub(crate) mod method_override;
 pub(crate) mod request_id;

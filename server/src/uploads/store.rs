@@ -156,12 +156,12 @@ pub(crate) fn due(
     .collect()
 }
 
-/// Marks an unfinished upload expired at `now_ms`; false if it wasn't
-/// receiving any more.
+/// Marks an unfinished upload expired at `now_ms` (its tombstone is kept
+/// from then on); false if it wasn't receiving any more.
 pub(crate) fn expire(conn: &Connection, id: &str, now_ms: i64) -> rusqlite::Result<bool> {
     let changed = conn
         .prepare_cached(
-            "UPDATE uploads SET state = 'expired', expires_at_ms = min(expires_at_ms, ?2) \
+            "UPDATE uploads SET state = 'expired', expires_at_ms = ?2 \
              WHERE id = ?1 AND state = 'receiving'",
         )?
         .execute(params![id, now_ms])?;

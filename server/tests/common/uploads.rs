@@ -15,6 +15,9 @@ use super::client;
 
 pub const TUS: &str = "1.0.0";
 
+/// An access-token lifetime longer than any clock jump of the tests.
+pub const LONG_TOKENS: std::time::Duration = std::time::Duration::from_secs(60 * 24 * 3600);
+
 /// A dev server with a one-guide catalog (uploads don't need more).
 pub async fn start() -> (TestServer, tempfile::TempDir) {
     start_with(|config| config).await
@@ -27,6 +30,8 @@ pub async fn start_with(
     let dir = tempfile::tempdir().unwrap();
     let config = tweak(ServerConfig {
         catalog_guides: 1,
+        // Tests move the clock by days to expire uploads; the token stays.
+        access_token_ttl: LONG_TOKENS,
         ..ServerConfig::new(dir.path(), true)
     });
     (TestServer::start(config).await.unwrap(), dir)

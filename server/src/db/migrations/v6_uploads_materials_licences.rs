@@ -24,7 +24,8 @@ CREATE INDEX materials_by_user_created ON materials(user_id, created_at_ms);
 -- One tus upload. upload_offset is the truth about how many bytes of the
 -- file count: a crash after writing but before this row was updated leaves
 -- extra bytes, cut off by the next PATCH. An expired upload stays a while
--- as a tombstone (its file deleted) so HEAD can answer 410, not 404.
+-- as a tombstone (its file deleted, expires_at_ms now the time it was
+-- expired) so HEAD can answer 410, not 404.
 -- received_bytes and patches count every PATCH body byte read and every
 -- PATCH, kept or discarded, for the dev view.
 CREATE TABLE uploads (
