@@ -71,11 +71,21 @@ impl BstMaterials {
         run(async move { Ok(core.uploads().await?) }).await
     }
 
+    /// One item of the queue; `NotFound` once cleared (or never added).
+    pub async fn upload(&self, id: String) -> Result<UploadItem, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(core.upload(id).await?) }).await
+    }
+
+    /// Stops the upload where it is (the platform keeps what it confirmed)
+    /// until `resume`; it stays queued, across restarts too.
     pub async fn pause(&self, id: String) -> Result<UploadItem, BstError> {
         let core = self.core.clone();
         run(async move { Ok(core.pause(id).await?) }).await
     }
 
+    /// Queues a paused (or waiting) upload to start at once, from what the
+    /// platform already has.
     pub async fn resume(&self, id: String) -> Result<UploadItem, BstError> {
         let core = self.core.clone();
         run(async move { Ok(core.resume(id).await?) }).await
@@ -106,8 +116,17 @@ impl BstMaterials {
         run(async move { Ok(core.library().await?) }).await
     }
 
+    /// For the app's network callback (ConnectivityManager, NWPathMonitor):
+    /// uploads waiting to try again go now instead of after their back-off.
+    /// Also lets the queue start again after a background run's deadline.
+    pub fn network_available(&self) {
+        self.core.network_available();
+    }
+
     /// For Android WorkManager and iOS background tasks: uploads as much as
-    /// fits in `budget`, then stops cleanly, leaving the rest queued.
+    /// fits in `budget`, then stops cleanly, leaving the rest queued. Once a
+    /// run stops at its deadline, nothing new starts until the app adds,
+    /// resumes or calls `network_available`.
     pub async fn resume_pending(&self, budget: Duration) -> Result<ResumeReport, BstError> {
         let core = self.core.clone();
         run(async move { Ok(core.resume_pending(budget).await?) }).await

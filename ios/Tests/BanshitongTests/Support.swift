@@ -117,12 +117,14 @@ func temporaryDirectory() throws -> String {
 }
 
 func newClient(
-    _ baseUrl: String, store: SecretStore = SwiftSecretStore(), dataDir: String? = nil
+    _ baseUrl: String, store: SecretStore = SwiftSecretStore(), dataDir: String? = nil,
+    configure: (inout ClientConfig) -> Void = { _ in }
 ) throws -> BstClient {
     var config = defaultClientConfig(apiBaseUrl: baseUrl, dataDir: try dataDir ?? temporaryDirectory())
     // Fast retries: tests should not wait for production back-off.
     config.retry.maxAttempts = 2
     config.retry.baseDelay = 0.02
+    configure(&config)
     return try BstClient(config: config, secretStore: store, logger: nil)
 }
 

@@ -4,6 +4,7 @@ import cn.gov.yn.banshitong.BstClient
 import cn.gov.yn.banshitong.BstException
 import cn.gov.yn.banshitong.ReferencePlatform
 import cn.gov.yn.banshitong.SecretStore
+import cn.gov.yn.banshitong.core.ClientConfig
 import cn.gov.yn.banshitong.core.Profile
 import cn.gov.yn.banshitong.defaultClientConfig
 import java.nio.file.Files
@@ -34,11 +35,13 @@ fun newClient(
     baseUrl: String,
     store: SecretStore = KotlinSecretStore(),
     dir: String = Files.createTempDirectory("bst-kotlin-test").toString(),
+    configure: (ClientConfig) -> Unit = {},
 ): BstClient {
     val config = defaultClientConfig(baseUrl, dir)
     // Fast retries: tests should not wait for production back-off.
     config.retry.maxAttempts = 2u
     config.retry.baseDelay = Duration.ofMillis(20)
+    configure(config)
     return BstClient(config, store, null)
 }
 
