@@ -185,7 +185,7 @@ fn photo(bytes: Cow<'_, [u8]>, media_type: MediaType, options: &PrepareOptions) 
     drop(bytes);
     let (pixels, target, orientation) = decoded;
     let pixels = resize::resize(pixels, target).map_err(|e| damaged(&e))?;
-    let pixels = orientation::apply(pixels, orientation).map_err(|e| damaged(&e))?;
+    let pixels = orientation::apply(pixels, orientation);
     let jpeg = encode::jpeg(&pixels, options.jpeg_quality).map_err(|e| damaged(&e))?;
     if jpeg.len() as u64 > options.max_bytes {
         return Err(messages::prepared_too_large(

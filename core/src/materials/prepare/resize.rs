@@ -32,6 +32,8 @@ pub(crate) fn fit(width: u32, height: u32, max_side: u32) -> (u32, u32) {
 }
 
 /// `pixels` resized to `target` (returned as is when already that size).
+/// Bands are shared among a few threads: each has its own small buffer,
+/// and the source is only read.
 pub(crate) fn resize(pixels: Pixels, target: (u32, u32)) -> Result<Pixels, String> {
     if (pixels.width, pixels.height) == target {
         return Ok(pixels);
@@ -40,37 +42,85 @@ pub(crate) fn resize(pixels: Pixels, target: (u32, u32)) -> Result<Pixels, Strin
         Layout::Gray => PixelType::U8,
         Layout::Rgb => PixelType::U8x3,
     };
-    let (target_width, target_height) = target;
     let source = ImageRef::new(pixels.width, pixels.height, &pixels.data, pixel_type)
         .map_err(|e| format!("source image: {e}"))?;
-    let row_bytes = target_width as usize * pixels.layout.channels();
-    let mut data = vec![0; row_bytes * target_height as usize];
-    let rows_per_output_row = f64::from(pixels.height) / f64::from(target_height);
-    let source_width = f64::from(pixels.width);
-    let source_height = f64::from(pixels.height);
-    let mut resizer = Resizer::new();
-    for (band_index, band) in data.chunks_mut(row_bytes * BAND_ROWS).enumerate() {
-        let band_rows = band.len() / row_bytes;
-        // The band's share of the source, in fractional rows: the filter
-        // still reads the real rows around it, so the bands join seamlessly.
-        let top = (band_index * BAND_ROWS) as f64 * rows_per_output_row;
-        let height = (band_rows as f64 * rows_per_output_row).min(source_height - top);
-        let options = ResizeOptions::new()
-            .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
-            .crop(0.0, top, source_width, height);
-        let mut destination =
-            Image::from_slice_u8(target_width, band_rows as u32, band, pixel_type)
-                .map_err(|e| format!("destination band: {e}"))?;
-        resizer
-            .resize(&source, &mut destination, &options)
-            .map_err(|e| format!("resize: {e}"))?;
+    let row_bytes = target.0 as usize * pixels.layout.channels();
+    let mut data = vec![0; row_bytes * target.1 as usize];
+    let bands = (target.1 as usize).div_ceil(BAND_ROWS);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_WORKERS)
+        .min(bands);
+    let job = Job {
+        source,
+        pixel_type,
+        target,
+        row_bytes,
+    };
+    if workers == 1 {
+        job.run(&mut data, 0)?;
+    } else {
+        let rows_per_worker = bands.div_ceil(workers) * BAND_ROWS;
+        std::thread::scope(|scope| {
+            let running: Vec<_> = data
+                .chunks_mut(row_bytes * rows_per_worker)
+                .enumerate()
+                .map(|(i, part)| {
+                    let job = &job;
+                    scope.spawn(move || job.run(part, i * rows_per_worker))
+                })
+                .collect();
+            running.into_iter().try_for_each(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|_| Err("resize worker panicked".into()))
+            })
+        })?;
     }
     Ok(Pixels {
-        width: target_width,
-        height: target_height,
+        width: target.0,
+        height: target.1,
         layout: pixels.layout,
         data,
     })
+}
+
+/// More threads than this gain little on a 3-megapixel output and would
+/// take cores from the rest of the app.
+const MAX_WORKERS: usize = 4;
+
+struct Job<'a> {
+    source: ImageRef<'a>,
+    pixel_type: PixelType,
+    target: (u32, u32),
+    row_bytes: usize,
+}
+
+impl Job<'_> {
+    /// Fills `rows` (whole output rows starting at `first_row`) band by band.
+    fn run(&self, rows: &mut [u8], first_row: usize) -> Result<(), String> {
+        let source_width = f64::from(self.source.width());
+        let source_height = f64::from(self.source.height());
+        let rows_per_output_row = source_height / f64::from(self.target.1);
+        let mut resizer = Resizer::new();
+        for (band_index, band) in rows.chunks_mut(self.row_bytes * BAND_ROWS).enumerate() {
+            let band_rows = band.len() / self.row_bytes;
+            // The band's share of the source, in fractional rows: the filter
+            // still reads the real rows around it, so the bands join seamlessly.
+            let top = (first_row + band_index * BAND_ROWS) as f64 * rows_per_output_row;
+            let height = (band_rows as f64 * rows_per_output_row).min(source_height - top);
+            let options = ResizeOptions::new()
+                .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
+                .crop(0.0, top, source_width, height);
+            let mut destination =
+                Image::from_slice_u8(self.target.0, band_rows as u32, band, self.pixel_type)
+                    .map_err(|e| format!("destination band: {e}"))?;
+            resizer
+                .resize(&self.source, &mut destination, &options)
+                .map_err(|e| format!("resize: {e}"))?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
