@@ -5,88 +5,14 @@
 //! (`--secret-store insecure-file`) rather than the OS keystore, which a CI
 //! container may not offer.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
 mod common;
 use common::*;
 
 const PHONE: &str = "13900005555";
 
-/// One installation of `bst`: the platform's URL and a data folder.
-struct Bst {
-    api: String,
-    data: TempDir,
-}
-
 impl Bst {
-    fn new(platform: &Platform) -> Bst {
-        Bst {
-            api: platform.url(),
-            data: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> &Path {
-        self.data.path()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_bst"))
-            .args([
-                "--api",
-                &self.api,
-                "--secret-store",
-                "insecure-file",
-                "--data",
-            ])
-            .arg(self.data())
-            .args(args)
-            .env_remove("BST_API")
-            .env_remove("BST_DATA")
-            .env_remove("BST_SECRET_STORE")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .output()
-            .expect("bst runs")
-    }
-
-    /// Expects success; standard output.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "bst {args:?} failed ({}): {}",
-            out.status,
-            text(&out.stderr)
-        );
-        text(&out.stdout)
-    }
-
-    /// `bst --json …`: expects success, parses standard output.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let stdout = self.ok(&all);
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("bst {args:?}: {e}: {stdout}"))
-    }
-
-    /// Expects exit status 1; (stdout, stderr).
-    fn fails(&self, args: &[&str]) -> (String, String) {
-        let out = self.run(args);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "bst {args:?} should fail: {}{}",
-            text(&out.stdout),
-            text(&out.stderr)
-        );
-        (text(&out.stdout), text(&out.stderr))
-    }
-
     /// Signs in (the dev server's SMS outbox gives the code) and syncs the catalog.
     fn signed_in(platform: &Platform) -> Bst {
         let bst = Bst::new(platform);
@@ -113,9 +39,12 @@ impl Bst {
         hit["code"].as_str().unwrap().to_owned()
     }
 
-    /// Answers what `show` says is missing until the draft is valid.
+    /// Answers what `show` says is missing until the draft is valid; a
+    /// missing material is uploaded into its slot (a PDF where the slot
+    /// takes one, else the sample photo).
     fn fill_until_valid(&self, id: &str) {
-        for _ in 0..40 {
+        let files = tempfile::tempdir().unwrap();
+        for round in 0..40 {
             let shown = self.json(&["draft", "show", id]);
             let Some(error) = shown["errors"].as_array().unwrap().first() else {
                 return;
@@ -128,12 +57,19 @@ impl Bst {
                     .iter()
                     .find(|s| s["key"] == slot)
                     .unwrap();
-                let attached = if spec["licence_type"].is_string() {
-                    self.json(&["draft", "attach", id, slot, "--licence", "L-0001"])
+                let takes_pdf = spec["accepted_types"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|t| t == "pdf");
+                let file = if takes_pdf {
+                    sample_pdf(files.path(), 4096, round)
                 } else {
-                    self.json(&["draft", "attach", id, slot, "upload-0001"])
+                    sample_photo()
                 };
-                assert_eq!(attached["errors"], json!([]), "{attached}");
+                let file = file.to_str().unwrap();
+                let uploaded = self.json(&["upload", file, "--draft", id, "--slot", slot]);
+                assert_eq!(uploaded["state"], "done", "{uploaded}");
                 continue;
             }
             let field = shown["form"]["fields"]

@@ -1,6 +1,12 @@
 //! What the `bst` end-to-end tests share: a reference server on its own
-//! runtime (so a test can run `bst` blocking) and small output helpers.
+//! runtime (so a test can run `bst` blocking), `bst` itself with a data
+//! folder (`bst.rs`), sample files and small output helpers.
 #![allow(dead_code)]
+
+mod bst;
+// Not every test file runs `bst` this way (guides.rs has its own helpers).
+#[allow(unused_imports)]
+pub use bst::{Bst, sample_pdf, sample_photo};
 
 use banshitong_server::{ServerConfig, TestServer};
 use serde_json::Value;

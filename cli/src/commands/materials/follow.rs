@@ -96,7 +96,7 @@ fn upload_bar(item: &UploadItem) -> ProgressBar {
     let bar = ProgressBar::new(item.total_bytes);
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} · {binary_bytes_per_sec} · {eta} left",
+            "{spinner} {msg} [{wide_bar}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}",
         )
         .map(|s| s.progress_chars("=> "))
         .unwrap_or_else(|_| ProgressStyle::default_bar()),

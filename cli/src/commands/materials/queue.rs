@@ -5,7 +5,7 @@ use banshitong_core::materials::Materials;
 
 use super::about_upload;
 use super::render::{UploadJson, item_lines, state_text};
-use super::upload::follow_and_report;
+use super::upload::{Shape, follow_and_report};
 use crate::commands::Session;
 use crate::output::{Style, print_json};
 
@@ -66,7 +66,7 @@ pub async fn run(
             if args.no_wait || item.state.is_final() {
                 return changed(session, &item);
             }
-            follow_and_report(session, materials, vec![item]).await
+            follow_and_report(session, materials, vec![item], Shape::One).await
         }
         UploadsCommand::Cancel(args) => {
             let item = materials

@@ -34,15 +34,15 @@ pub fn type_label(media_type: MediaType) -> String {
     media_type.type_name().to_ascii_uppercase()
 }
 
-/// `43% of 3.10 MiB`, or the whole size when nothing or everything is sent.
+/// `43% of 3.10 MiB on the platform` while unfinished, the size once ended.
 pub fn sent_text(item: &UploadItem) -> String {
     let total = HumanBytes(item.total_bytes);
-    if item.sent_bytes == 0 || item.sent_bytes >= item.total_bytes {
+    if item.state.is_final() {
         return total.to_string();
     }
     format!(
         "{}% of {total} on the platform",
-        item.sent_bytes * 100 / item.total_bytes.max(1)
+        item.sent_bytes.min(item.total_bytes) * 100 / item.total_bytes.max(1)
     )
 }
 
@@ -230,7 +230,15 @@ mod tests {
             sent_text(&item(UploadState::Paused, 1024 * 1024)),
             "25% of 4.00 MiB on the platform"
         );
-        assert_eq!(sent_text(&item(UploadState::Queued, 0)), "4.00 MiB");
+        assert_eq!(
+            sent_text(&item(UploadState::Queued, 0)),
+            "0% of 4.00 MiB on the platform"
+        );
+        let done = UploadState::Done {
+            material_ref: "m-1".into(),
+            reuse: Reuse::Uploaded,
+        };
+        assert_eq!(sent_text(&item(done, 4 * 1024 * 1024)), "4.00 MiB");
     }
 
     #[test]

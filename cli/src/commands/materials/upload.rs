@@ -81,9 +81,16 @@ pub async fn run(session: &Session, materials: &Materials, args: UploadArgs) -> 
         println!("{}", prepared_line(&item, original));
     }
     if item.state.is_final() || args.no_wait {
-        return report(session, &[item], false);
+        return report(session, &[item], Shape::One, false);
     }
-    follow_and_report(session, materials, vec![item]).await
+    follow_and_report(session, materials, vec![item], Shape::One).await
+}
+
+/// What `--json` prints: one upload as an object, several as an array.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    One,
+    List,
 }
 
 /// Every unfinished item: paused ones are resumed, then all are followed.
@@ -119,9 +126,9 @@ async fn resume_all(session: &Session, materials: &Materials, no_wait: bool) -> 
         }
     }
     if no_wait {
-        return report(session, &unfinished, false);
+        return report(session, &unfinished, Shape::List, false);
     }
-    follow_and_report(session, materials, unfinished).await
+    follow_and_report(session, materials, unfinished, Shape::List).await
 }
 
 /// Follows the items with progress bars, then says how each ended.
@@ -129,6 +136,7 @@ pub async fn follow_and_report(
     session: &Session,
     materials: &Materials,
     items: Vec<UploadItem>,
+    shape: Shape,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
     match follow(materials, items).await? {
@@ -138,7 +146,7 @@ pub async fn follow_and_report(
                     println!("{}", ended_line(item, started));
                 }
             }
-            report(session, &items, false)
+            report(session, &items, shape, false)
         }
         Followed::Interrupted { paused, finished } => {
             let all: Vec<UploadItem> = finished.into_iter().chain(paused.iter().cloned()).collect();
@@ -151,15 +159,23 @@ pub async fn follow_and_report(
                      (`bst uploads cancel ID` drops an upload instead)"
                 );
             }
-            report(session, &all, true)
+            report(session, &all, shape, true)
         }
     }
 }
 
 /// Prints the items as JSON (with --json) and turns a refusal into the exit status.
-fn report(session: &Session, items: &[UploadItem], interrupted: bool) -> anyhow::Result<()> {
+fn report(
+    session: &Session,
+    items: &[UploadItem],
+    shape: Shape,
+    interrupted: bool,
+) -> anyhow::Result<()> {
     if session.json {
-        print_json(&items.iter().map(UploadJson::from).collect::<Vec<_>>())?;
+        match (shape, items) {
+            (Shape::One, [item]) => print_json(&UploadJson::from(item))?,
+            _ => print_json(&items.iter().map(UploadJson::from).collect::<Vec<_>>())?,
+        }
     } else {
         for item in items.iter().filter(|i| !i.state.is_final()) {
             if !interrupted {
@@ -200,6 +216,16 @@ fn prepared_line(item: &UploadItem, original: Option<u64>) -> String {
         }
         _ => HumanBytes(item.total_bytes).to_string(),
     };
+    if let UploadState::Done {
+        reuse: Reuse::Licence,
+        material_ref,
+    } = &item.state
+    {
+        return format!(
+            "an electronic licence you hold stands in for it: {} ({material_ref}); nothing prepared or sent",
+            item.display_name
+        );
+    }
     let head = format!(
         "{}: {} {size}, sha256 {}…",
         item.display_name,
@@ -211,12 +237,6 @@ fn prepared_line(item: &UploadItem, original: Option<u64>) -> String {
             reuse: Reuse::SameFile,
             material_ref,
         } => format!("{head}\nthe platform already holds this file ({material_ref}): nothing sent"),
-        UploadState::Done {
-            reuse: Reuse::Licence,
-            material_ref,
-        } => format!(
-            "{head}\nan electronic licence you hold stands in for it ({material_ref}): nothing sent"
-        ),
         _ => format!("{head}\nqueued as {}", item.id),
     }
 }
