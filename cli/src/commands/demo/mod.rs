@@ -1,6 +1,10 @@
 //! `bst demo`: the citizen journey, narrated, against an embedded reference
 //! server on a free loopback port with a throw-away data folder. Each issue
-//! that adds a capability adds its steps here.
+//! that adds a capability adds its steps here (materials: `materials.rs`).
+
+mod jpeg;
+mod materials;
+mod samples;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,6 +18,7 @@ use banshitong_core::drafts::{DraftState, SubmitOutcome};
 use banshitong_core::platform::{MemorySecretStore, SecretStore};
 use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
+use std::path::Path;
 
 use super::PREFERRED_REGION_KEY;
 use super::account::dev_outbox_code;
@@ -75,10 +80,7 @@ pub async fn run() -> anyhow::Result<()> {
     let data = tempfile::tempdir().context("no temporary folder for the client")?;
     // The demo is throw-away: secrets in memory, so nothing lingers in the OS keystore.
     let secrets: Arc<dyn SecretStore> = Arc::new(MemorySecretStore::new());
-    let client = Client::new(
-        ClientConfig::new(server.base_url(), data.path()),
-        secrets.clone(),
-    )?;
+    let client = Client::new(config(&server, data.path()), secrets.clone())?;
 
     n.step("Check the platform is up");
     let health = client.health().await?;
@@ -117,10 +119,7 @@ pub async fn run() -> anyhow::Result<()> {
 
     n.step("Restart the app: the session comes back from the keystore, no network needed");
     let started = Instant::now();
-    let restarted = Client::new(
-        ClientConfig::new(server.base_url(), data.path()),
-        secrets.clone(),
-    )?;
+    let restarted = Client::new(config(&server, data.path()), secrets.clone())?;
     let restore = started.elapsed();
     match restarted.auth().state() {
         SessionState::SignedIn { profile, .. } => n.say(format!(
@@ -133,7 +132,8 @@ pub async fn run() -> anyhow::Result<()> {
     }
 
     let opened = catalog_steps(&mut n, &client).await?;
-    draft_steps(&mut n, &client).await?;
+    let files = tempfile::tempdir().context("no temporary folder for the demo's files")?;
+    draft_steps(&mut n, &client, files.path()).await?;
 
     n.step("Lose the network: stop the platform, read from the offline cache");
     server.shutdown().await;
@@ -186,6 +186,15 @@ pub async fn run() -> anyhow::Result<()> {
         n.started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The phone's client configuration, against the embedded platform.
+fn config(server: &TestServer, data: &Path) -> ClientConfig {
+    let mut config = ClientConfig::new(server.base_url(), data);
+    // Chunks of 64 KiB instead of 1 MiB, so the upload bar has steps to
+    // show even on a loopback that sends a photo in milliseconds.
+    config.uploads.chunk_bytes = 64 * 1024;
+    config
 }
 
 /// The offline guide catalog: first sync from the snapshot with a progress
@@ -291,8 +300,9 @@ async fn catalog_steps(n: &mut Narrator, client: &Client) -> anyhow::Result<Stri
 
 /// Apply online for a business licence (企业设立登记): a draft prefilled
 /// with what the platform knows, a mistake caught as it is typed and fixed,
-/// the rest filled in, one submission and its application number.
-async fn draft_steps(n: &mut Narrator, client: &Client) -> anyhow::Result<()> {
+/// the rest filled in, the materials attached (`materials.rs`), one
+/// submission and its application number. `files` holds the files attached.
+async fn draft_steps(n: &mut Narrator, client: &Client, files: &Path) -> anyhow::Result<()> {
     let page = client
         .catalog()
         .search(SearchRequest {
@@ -379,31 +389,12 @@ async fn draft_steps(n: &mut Narrator, client: &Client) -> anyhow::Result<()> {
         fixed.revision
     ));
 
-    let mut revision = fixed.revision;
-    let (mut uploads, mut licences) = (Vec::new(), Vec::new());
+    // The answers first; the materials get their own steps.
     for _ in 0..30 {
         let errors = drafts.validate(draft.id.clone()).await?;
-        let Some(error) = errors.first() else { break };
-        if let Some(key) = error.path.strip_prefix("materials.") {
-            let slot = form.slot(key).context("an error names an unknown slot")?;
-            // Uploads arrive with the material library; until then an id
-            // stands in, and a licence the government holds replaces a copy.
-            let reference = match &slot.licence_type {
-                Some(licence) => {
-                    licences.push(licence.clone());
-                    format!("licence:{licence}:YN-DEMO-0001")
-                }
-                None => {
-                    uploads.push(slot.name.clone());
-                    format!("upload-demo-{key}")
-                }
-            };
-            revision = drafts
-                .set_materials(draft.id.clone(), key.to_owned(), vec![reference])
-                .await?
-                .revision;
-            continue;
-        }
+        let Some(error) = errors.iter().find(|e| !e.path.starts_with("materials.")) else {
+            break;
+        };
         let Some((key, answer)) = NEW_COMPANY.iter().find(|(k, _)| *k == error.path) else {
             bail!(
                 "the demo has no answer for {} ({})",
@@ -411,27 +402,30 @@ async fn draft_steps(n: &mut Narrator, client: &Client) -> anyhow::Result<()> {
                 error.message
             );
         };
-        revision = drafts
+        drafts
             .set_field(draft.id.clone(), (*key).to_owned(), (*answer).to_owned())
-            .await?
-            .revision;
+            .await?;
         let label = form.field_at(key).map_or(*key, |f| f.label.as_str());
         n.say(format!("{label} {}", answer.trim_matches('"')));
     }
+    let missing: Vec<String> = drafts
+        .validate(draft.id.clone())
+        .await?
+        .iter()
+        .filter_map(|e| e.path.strip_prefix("materials."))
+        .map(str::to_owned)
+        .collect();
+    materials::material_steps(n, client, &draft.id, &form, &missing, files).await?;
     ensure!(
         drafts.validate(draft.id.clone()).await?.is_empty(),
         "the demo could not complete the form"
     );
-    n.say(format!(
-        "materials: {} (upload ids stand in until uploads arrive), and the {} as an electronic licence (电子证照)",
-        uploads.join("、"),
-        licences.join("、")
-    ));
-    n.say(format!(
-        "revision {revision}: the whole form passes the platform's own rules (validate: no problems)"
-    ));
+    let revision = drafts.open(draft.id.clone()).await?.revision;
 
     n.step("Submit: queued with an idempotency key, sent, answered with an application number");
+    n.say(format!(
+        "draft revision {revision}: the whole form passes the platform's own rules (validate: no problems)"
+    ));
     let started = Instant::now();
     match drafts.submit(draft.id.clone()).await? {
         SubmitOutcome::Queued => {}
