@@ -6,6 +6,7 @@ mod jpeg;
 mod materials;
 mod samples;
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -18,7 +19,6 @@ use banshitong_core::drafts::{DraftState, SubmitOutcome};
 use banshitong_core::platform::{MemorySecretStore, SecretStore};
 use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
-use std::path::Path;
 
 use super::PREFERRED_REGION_KEY;
 use super::account::dev_outbox_code;
