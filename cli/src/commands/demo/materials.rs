@@ -153,7 +153,9 @@ async fn other_slot(
         ..AddMaterial::file(file.to_string_lossy())
     };
     let item = materials.add(request).await?;
-    let item = materials.wait(item.id.clone()).await?;
+    // Followed rather than waited for: its final progress comes once the
+    // material is in the draft's slot too.
+    let item = follow_one(materials, item).await?;
     let UploadState::Done {
         material_ref,
         reuse,
