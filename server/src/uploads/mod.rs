@@ -9,6 +9,7 @@
 
 pub(crate) mod checksum;
 pub(crate) mod chunk;
+pub(crate) mod disk_writer;
 pub(crate) mod expiry;
 pub(crate) mod files;
 pub(crate) mod finish;

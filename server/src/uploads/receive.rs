@@ -1,26 +1,22 @@
-//! Streams one PATCH body to the upload's file: written through a buffer
-//! as it arrives (never the whole body in memory), hashed as it goes.
+//! Streams one PATCH body to the upload's file as it arrives (never the
+//! whole body in memory), hashed as it goes.
 //!
 //! The database offset is the truth: the file is cut to it before writing,
 //! so bytes a crash or a discarded chunk left behind never count.
 
-use std::io::SeekFrom;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::time::Duration;
 
 use axum::body::Body;
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
 use super::checksum::Expected;
+use super::disk_writer::DiskWriter;
 use super::locks::Running;
 use crate::materials::MediaType;
 use crate::materials::sniff::SNIFF_BYTES;
-
-/// Bytes gathered before one write to the file: big enough that a 50 MB
-/// upload is a few hundred writes, small enough to be nothing per request.
-const WRITE_BUFFER_BYTES: usize = 512 * 1024;
 
 /// A client silent this long is gone: its bytes so far are handled like a
 /// body cut short, and the upload is free for its next PATCH.
@@ -66,38 +62,23 @@ pub(crate) async fn receive(
     checksum: Option<&Expected>,
     running: &mut Running,
 ) -> std::io::Result<Received> {
-    let mut file = tokio::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(target.path)
-        .await?;
-    let on_disk = file.metadata().await?.len();
-    if on_disk < target.offset {
-        return Err(std::io::Error::other(format!(
-            "the file has {on_disk} bytes, the upload's offset says {}",
-            target.offset
-        )));
-    }
-    file.set_len(target.offset).await?;
-    file.seek(SeekFrom::Start(target.offset)).await?;
+    let path = target.path.to_path_buf();
+    let offset = target.offset;
+    let (file, mut head) = tokio::task::spawn_blocking(move || open_at(&path, offset))
+        .await
+        .map_err(std::io::Error::other)??;
 
     // The file's first bytes, to refuse a wrong file before it all arrives.
     let mut sniffing = target.offset < SNIFF_BYTES as u64;
-    let mut head = if sniffing {
-        read_head(target.path, target.offset).await?
-    } else {
-        Vec::new()
-    };
-    let mut whole = match running.hash.take() {
+    let whole = match running.hash.take() {
         Some((covered, hasher)) if covered == target.offset => Some(hasher),
         _ if target.offset == 0 => Some(Sha256::new()),
         _ => None,
     };
     // Restored if this chunk is discarded: a hash state is a few words.
     let before = whole.clone();
+    let writer = DiskWriter::start(file, whole);
     let mut chunk = checksum.map(Expected::hasher);
-    let mut buffer = Vec::with_capacity(WRITE_BUFFER_BYTES);
     let room = target.length - target.offset;
     let mut read = 0u64;
 
@@ -127,18 +108,11 @@ pub(crate) async fn receive(
         if let Some(chunk) = &mut chunk {
             chunk.update(&data);
         }
-        if let Some(whole) = &mut whole {
-            whole.update(&data);
-        }
-        buffer.extend_from_slice(&data);
-        if buffer.len() >= WRITE_BUFFER_BYTES {
-            file.write_all(&buffer).await?;
-            buffer.clear();
+        if !writer.write(data).await {
+            break None; // the writer failed; `finish` says why
         }
     };
-    file.write_all(&buffer).await?;
-    // tokio's File writes in the background; flush waits for the last one.
-    file.flush().await?;
+    let (file, whole) = writer.finish().await?;
 
     let outcome = match ended {
         None => match (checksum, chunk) {
@@ -158,7 +132,9 @@ pub(crate) async fn receive(
         Outcome::Complete | Outcome::CutShort { kept: true }
     );
     if !kept {
-        file.set_len(target.offset).await?;
+        tokio::task::spawn_blocking(move || file.set_len(offset))
+            .await
+            .map_err(std::io::Error::other)??;
         running.hash = before.map(|hasher| (target.offset, hasher));
         return Ok(Received {
             outcome,
@@ -166,6 +142,8 @@ pub(crate) async fn receive(
             offset: target.offset,
         });
     }
+    // Bytes past a TooLong or NotAMaterial frame never reached the writer,
+    // so what it wrote is exactly what was read.
     let offset = target.offset + read;
     running.hash = whole.map(|hasher| (offset, hasher));
     Ok(Received {
@@ -175,11 +153,27 @@ pub(crate) async fn receive(
     })
 }
 
-/// The first `len` (< 8) bytes already in the file.
-async fn read_head(path: &Path, len: u64) -> std::io::Result<Vec<u8>> {
-    if len == 0 {
-        return Ok(Vec::new());
+/// Opens the upload's file positioned at `offset`, cutting off bytes past
+/// it, and reads its first bytes if `offset` is still within the magic
+/// number.
+fn open_at(path: &Path, offset: u64) -> std::io::Result<(std::fs::File, Vec<u8>)> {
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    let on_disk = file.metadata()?.len();
+    if on_disk < offset {
+        return Err(std::io::Error::other(format!(
+            "the file has {on_disk} bytes, the upload's offset says {offset}"
+        )));
     }
-    let bytes = tokio::fs::read(path).await?;
-    Ok(bytes[..bytes.len().min(len as usize)].to_vec())
+    file.set_len(offset)?;
+    let mut head = Vec::new();
+    if offset < SNIFF_BYTES as u64 {
+        (&mut file).take(offset).read_to_end(&mut head)?;
+    }
+    file.seek(SeekFrom::Start(offset))?;
+    Ok((file, head))
 }
