@@ -224,6 +224,46 @@ fn grey_photos_stay_grey_and_small() {
     }
 }
 
+/// Progressive and CMYK JPEGs (scanners, some editors) take the whole
+/// decoder even when the scaled one could serve the size.
+#[test]
+fn progressive_and_cmyk_jpegs_are_prepared_too() {
+    let stored = photos::stored_for(&photos::scene(320, 240, true), 6);
+    let mut progressive = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut progressive, 90);
+    encoder.set_progressive(true);
+    encoder
+        .encode(
+            &stored.data,
+            stored.width as u16,
+            stored.height as u16,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .unwrap();
+    // No EXIF here: it comes out as stored, sideways (240 x 320): the
+    // scene's top (red) on the left, its left side (blue) at the bottom.
+    let (out, prepared) = prepare_bytes(&progressive, &options(80)).unwrap();
+    assert_eq!((prepared.width, prepared.height), (Some(60), Some(80)));
+    let shown = decode(&out);
+    assert!(near(shown.pixel(2, 40), RED), "{:?}", shown.pixel(2, 40));
+    assert!(near(shown.pixel(30, 78), BLUE), "{:?}", shown.pixel(30, 78));
+
+    let cmyk: Vec<u8> = photos::scene(200, 100, true)
+        .data
+        .chunks_exact(3)
+        .flat_map(|p| [255 - p[0], 255 - p[1], 255 - p[2], 0])
+        .collect();
+    let mut jpeg = Vec::new();
+    jpeg_encoder::Encoder::new(&mut jpeg, 95)
+        .encode(&cmyk, 200, 100, jpeg_encoder::ColorType::Cmyk)
+        .unwrap();
+    let (out, prepared) = prepare_bytes(&jpeg, &options(50)).unwrap();
+    assert_eq!((prepared.width, prepared.height), (Some(50), Some(25)));
+    let shown = decode(&out);
+    assert_eq!((shown.width, shown.height), (50, 25));
+    assert_upright(&shown, "CMYK");
+}
+
 #[test]
 fn prepare_file_writes_the_output_whole_with_its_sha256() {
     let folder = tempfile::tempdir().unwrap();
