@@ -57,16 +57,25 @@ private func valid(_ kind: FieldKind) -> String {
 }
 
 /// Answers whatever validation asks for, by the schema, until the draft is
-/// valid (as core/tests/drafts.rs does).
-private func fillUntilValid(_ drafts: BstDrafts, _ id: String) async throws {
+/// valid (as core/tests/drafts.rs does). A missing material is uploaded into
+/// its slot, since the platform takes only the applicant's own materials: a
+/// PDF where the slot takes one, else the sample photo.
+private func fillUntilValid(_ client: BstClient, _ drafts: BstDrafts, _ id: String) async throws {
     let schema = try await drafts.schema(id: id)
-    for _ in 0..<40 {
+    for round in 0..<40 {
         guard let error = try await drafts.validate(id: id).first else { return }
         if error.path.hasPrefix("materials.") {
             let key = String(error.path.dropFirst("materials.".count))
             let slot = try XCTUnwrap(schema.materialSlots.first { $0.key == key })
-            let reference = slot.licenceType.map { "licence:\($0):L-0001" } ?? "upload-0001"
-            _ = try await drafts.setMaterials(id: id, slotKey: key, refs: [reference])
+            let file =
+                slot.acceptedTypes.contains("pdf")
+                ? try samplePdf(4096, seed: UInt64(round)) : try samplePhoto()
+            let materials = try await client.materials()
+            let request = AddMaterial(
+                path: file, displayName: nil, draftId: id, slotKey: key, maxSidePx: nil, jpegQuality: nil)
+            let item = try await materials.add(request: request)
+            let done = try await materials.wait(id: item.id)
+            guard case .done = done.state else { return XCTFail("\(key): \(done.state)") }
         } else {
             let field = try XCTUnwrap(spec(schema.fields, error.path), "no field for \(error.path)")
             _ = try await drafts.setField(id: id, path: error.path, valueJson: valid(field.kind))
@@ -140,7 +149,7 @@ final class DraftsTests: XCTestCase {
             let empty = try await drafts.outboxStatus()
             XCTAssertEqual(empty.pending, 0)
 
-            try await fillUntilValid(drafts, draft.id)
+            try await fillUntilValid(client, drafts, draft.id)
             let none = try await drafts.validate(id: draft.id)
             XCTAssertEqual(none, [])
 

@@ -19,17 +19,6 @@ private func signedInMaterials(
     return (client, try await client.materials())
 }
 
-private func temporaryFile(_ name: String) throws -> String {
-    try temporaryDirectory() + "/" + name
-}
-
-/// A sample PDF of `size` bytes; another `seed` makes another file.
-private func samplePdf(_ size: UInt64, seed: UInt64, name: String? = nil) throws -> String {
-    let path = try temporaryFile(name ?? "scan-\(seed).pdf")
-    try testingWriteSamplePdf(path: path, sizeBytes: size, seed: seed)
-    return path
-}
-
 /// The item once its state satisfies `condition`; fails the test after `uploadSeconds`.
 private func awaitState(
     _ materials: BstMaterials, _ id: String, file: StaticString = #filePath, line: UInt = #line,

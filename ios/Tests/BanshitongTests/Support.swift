@@ -208,3 +208,22 @@ func value<T: Sendable>(of task: Task<T, Never>, within seconds: Double) async -
 func settle() async throws {
     try await Task.sleep(nanoseconds: 300_000_000)
 }
+
+/// A path named `name` in a fresh temporary folder.
+func temporaryFile(_ name: String) throws -> String {
+    try temporaryDirectory() + "/" + name
+}
+
+/// A sample PDF of `size` bytes; another `seed` makes another file (another sha256).
+func samplePdf(_ size: UInt64, seed: UInt64, name: String? = nil) throws -> String {
+    let path = try temporaryFile(name ?? "scan-\(seed).pdf")
+    try testingWriteSamplePdf(path: path, sizeBytes: size, seed: seed)
+    return path
+}
+
+/// The sideways phone photo with GPS in its EXIF, as a file.
+func samplePhoto(_ name: String = "IMG_0001.jpg") throws -> String {
+    let path = try temporaryFile(name)
+    _ = try testingWriteSamplePhoto(path: path)
+    return path
+}

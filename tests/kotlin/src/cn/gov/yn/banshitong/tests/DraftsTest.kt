@@ -5,12 +5,14 @@ import cn.gov.yn.banshitong.BstDrafts
 import cn.gov.yn.banshitong.DraftListener
 import cn.gov.yn.banshitong.ErrorKind
 import cn.gov.yn.banshitong.ReferencePlatform
+import cn.gov.yn.banshitong.core.AddMaterial
 import cn.gov.yn.banshitong.core.Draft
 import cn.gov.yn.banshitong.core.DraftState
 import cn.gov.yn.banshitong.core.GuideFilters
 import cn.gov.yn.banshitong.core.OutboxStatus
 import cn.gov.yn.banshitong.core.SearchRequest
 import cn.gov.yn.banshitong.core.SubmitOutcome
+import cn.gov.yn.banshitong.core.UploadState
 import cn.gov.yn.banshitong.draftFlow
 import cn.gov.yn.banshitong.forms.ErrorCode
 import cn.gov.yn.banshitong.forms.FieldKind
@@ -86,16 +88,23 @@ private fun valid(kind: FieldKind): String = when (kind) {
     is FieldKind.Group -> "[{}]"
 }
 
-/** Answers whatever validation asks for, by the schema, until the draft is valid (as core/tests/drafts.rs does). */
-private suspend fun fillUntilValid(drafts: BstDrafts, id: String) {
+/**
+ * Answers whatever validation asks for, by the schema, until the draft is
+ * valid (as core/tests/drafts.rs does). A missing material is uploaded into
+ * its slot, since the platform takes only the applicant's own materials: a
+ * PDF where the slot takes one, else the sample photo.
+ */
+private suspend fun fillUntilValid(client: BstClient, drafts: BstDrafts, id: String) {
     val schema = drafts.schema(id)
-    repeat(40) {
+    repeat(40) { round ->
         val error = drafts.validate(id).firstOrNull() ?: return
         val slotKey = error.path.removePrefix("materials.")
         if (slotKey != error.path) {
             val slot = schema.materialSlots.single { it.key == slotKey }
-            val reference = slot.licenceType?.let { "licence:$it:L-0001" } ?: "upload-0001"
-            drafts.setMaterials(id, slot.key, listOf(reference))
+            val file = if ("pdf" in slot.acceptedTypes) samplePdf(4096uL, round.toULong()) else samplePhoto()
+            val materials = client.materials()
+            val item = materials.add(AddMaterial(file, null, id, slot.key, null, null))
+            assertIs<UploadState.Done>(withTimeout(DELIVERY_MS) { materials.wait(item.id) }.state)
         } else {
             val field = spec(schema.fields, error.path) ?: throw AssertionError("no field for ${error.path}")
             drafts.setField(id, error.path, valid(field.kind))
@@ -132,7 +141,7 @@ class DraftsTest {
             assertEquals(errors, invalid.errors)
             assertEquals(0u, drafts.outboxStatus().pending)
 
-            fillUntilValid(drafts, draft.id)
+            fillUntilValid(client, drafts, draft.id)
             assertEquals(emptyList(), drafts.validate(draft.id))
 
             // Every outbox status, from before the submission on.

@@ -14,7 +14,6 @@ import cn.gov.yn.banshitong.core.UploadItem
 import cn.gov.yn.banshitong.core.UploadProgress
 import cn.gov.yn.banshitong.core.UploadState
 import cn.gov.yn.banshitong.isFinal
-import cn.gov.yn.banshitong.testingWriteSamplePdf
 import cn.gov.yn.banshitong.testingWriteSamplePhoto
 import cn.gov.yn.banshitong.uploadFlow
 import cn.gov.yn.banshitong.uploadsFlow
@@ -48,13 +47,6 @@ private suspend fun signedInMaterials(platform: ReferencePlatform, phone: String
     signIn(platform, client, phone)
     return client to client.materials()
 }
-
-private fun tempFile(name: String): String =
-    Files.createTempDirectory("bst-kotlin-material").resolve(name).toString()
-
-/** A sample PDF of [size] bytes; another [seed] makes another file. */
-private fun samplePdf(size: ULong, seed: ULong, name: String = "scan-$seed.pdf"): String =
-    tempFile(name).also { testingWriteSamplePdf(it, size, seed) }
 
 /** Waits until the item's state satisfies [condition]; the item as it then is. */
 private suspend fun BstMaterials.awaitState(id: String, condition: (UploadState) -> Boolean): UploadItem =

@@ -7,6 +7,8 @@ import cn.gov.yn.banshitong.SecretStore
 import cn.gov.yn.banshitong.core.ClientConfig
 import cn.gov.yn.banshitong.core.Profile
 import cn.gov.yn.banshitong.defaultClientConfig
+import cn.gov.yn.banshitong.testingWriteSamplePdf
+import cn.gov.yn.banshitong.testingWriteSamplePhoto
 import java.nio.file.Files
 import java.time.Duration
 import java.util.concurrent.ConcurrentHashMap
@@ -70,3 +72,15 @@ inline fun expectFailure(block: () -> Unit): BstException.Failure {
     }
     throw AssertionError("expected a BstException.Failure")
 }
+
+/** A path named [name] in a fresh temporary folder. */
+fun tempFile(name: String): String =
+    Files.createTempDirectory("bst-kotlin-file").resolve(name).toString()
+
+/** A sample PDF of [size] bytes; another [seed] makes another file (another sha256). */
+fun samplePdf(size: ULong, seed: ULong, name: String = "scan-$seed.pdf"): String =
+    tempFile(name).also { testingWriteSamplePdf(it, size, seed) }
+
+/** The sideways phone photo with GPS in its EXIF, as a file. */
+fun samplePhoto(name: String = "IMG_0001.jpg"): String =
+    tempFile(name).also { testingWriteSamplePhoto(it) }
