@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use banshitong_core::Client;
 use banshitong_core::drafts::{Draft, DraftState, Drafts, SubmitOutcome};
+use banshitong_core::materials::{AddMaterial, UploadState};
 use banshitong_forms::FieldKind;
 use common::proxy::{Mode, Proxy};
 use common::*;
@@ -24,9 +25,27 @@ async fn applications_on_server(server: &banshitong_server::TestServer) -> u64 {
     body["count"].as_u64().unwrap()
 }
 
-async fn fill_until_valid(drafts: &Drafts, draft: &Draft) {
+/// Fills the draft in; its material slots get a small PDF uploaded first,
+/// since the platform accepts only materials the applicant holds.
+async fn fill_until_valid(client: &Client, drafts: &Drafts, draft: &Draft) {
+    let files = tempfile::tempdir().unwrap();
+    let pdf = files.path().join("scan.pdf");
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    )
+    .unwrap();
+    let materials = client.materials().await.unwrap();
+    let item = materials
+        .add(AddMaterial::file(pdf.to_str().unwrap()))
+        .await
+        .unwrap();
+    let done = materials.wait(item.id).await.unwrap();
+    let UploadState::Done { material_ref, .. } = done.state else {
+        panic!("the scan was not uploaded: {:?}", done.state);
+    };
     let schema = drafts.schema(draft.id.clone()).await.unwrap();
-    fill_valid(drafts, draft, &schema).await;
+    fill_valid(drafts, draft, &schema, &material_ref).await;
 }
 
 /// Waits until the draft leaves the outbox.
@@ -99,7 +118,7 @@ async fn a_draft_is_created_edited_checked_and_submitted_once() {
     }
     assert_eq!(drafts.outbox_status().await.unwrap().pending, 0);
 
-    fill_until_valid(&drafts, &draft).await;
+    fill_until_valid(&t.client, &drafts, &draft).await;
     assert_eq!(
         drafts.submit(draft.id.clone()).await.unwrap(),
         SubmitOutcome::Queued
@@ -177,7 +196,7 @@ async fn twenty_concurrent_submits_make_one_application() {
     let t = signed_in_client(&server, &server.base_url()).await;
     let drafts = t.client.drafts().await.unwrap();
     let draft = drafts.create(first_guide(&t.client).await).await.unwrap();
-    fill_until_valid(&drafts, &draft).await;
+    fill_until_valid(&t.client, &drafts, &draft).await;
     let presses: Vec<_> = (0..20)
         .map(|_| {
             let (drafts, id) = (drafts.clone(), draft.id.clone());
@@ -203,7 +222,7 @@ async fn an_answer_lost_on_the_way_back_still_makes_one_application() {
     let t = signed_in_client(&server, &proxy.url()).await;
     let drafts = t.client.drafts().await.unwrap();
     let draft = drafts.create(first_guide(&t.client).await).await.unwrap();
-    fill_until_valid(&drafts, &draft).await;
+    fill_until_valid(&t.client, &drafts, &draft).await;
 
     proxy.set(Mode::DropResponses);
     drafts.submit(draft.id.clone()).await.unwrap();
@@ -236,7 +255,7 @@ async fn offline_submissions_go_when_the_network_returns_and_after_a_restart() {
     let t = signed_in_client(&server, &proxy.url()).await;
     let drafts = t.client.drafts().await.unwrap();
     let first = drafts.create(first_guide(&t.client).await).await.unwrap();
-    fill_until_valid(&drafts, &first).await;
+    fill_until_valid(&t.client, &drafts, &first).await;
     let second = drafts.duplicate(first.id.clone()).await.unwrap();
 
     proxy.set(Mode::Refuse);
@@ -352,7 +371,7 @@ async fn the_platforms_verdict_comes_back_onto_the_draft() {
     let t = signed_in_client(&server, &server.base_url()).await;
     let drafts = t.client.drafts().await.unwrap();
     let draft = drafts.create(first_guide(&t.client).await).await.unwrap();
-    fill_until_valid(&drafts, &draft).await;
+    fill_until_valid(&t.client, &drafts, &draft).await;
     let schema = drafts.schema(draft.id.clone()).await.unwrap();
     let required = schema
         .fields

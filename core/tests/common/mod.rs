@@ -268,17 +268,17 @@ pub fn valid(kind: &FieldKind) -> Value {
     }
 }
 
-/// Answers whatever the validator asks for until the draft is valid.
-pub async fn fill_valid(drafts: &Drafts, draft: &Draft, schema: &FormSchema) {
+/// Answers whatever the validator asks for until the draft is valid. Every
+/// material slot gets `material_ref`, a material the user holds on the
+/// platform (which checks that at submission; a licence slot takes a scan
+/// too).
+pub async fn fill_valid(drafts: &Drafts, draft: &Draft, schema: &FormSchema, material_ref: &str) {
     for _ in 0..40 {
         let errors = drafts.validate(draft.id.clone()).await.unwrap();
         let Some(error) = errors.first() else { return };
         if let Some(slot) = error.path.strip_prefix("materials.") {
             let slot = schema.slot(slot).unwrap();
-            let reference = match &slot.licence_type {
-                Some(t) => format!("licence:{t}:L-0001"),
-                None => "upload-0001".to_owned(),
-            };
+            let reference = material_ref.to_owned();
             drafts
                 .set_materials(draft.id.clone(), slot.key.clone(), vec![reference])
                 .await
