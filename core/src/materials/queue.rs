@@ -137,7 +137,9 @@ pub(super) async fn resume_pending(shared: &Arc<Shared>, budget: Duration) -> Re
     let deadline = Instant::now() + budget;
     let finished_before = shared.finished_count.load(Ordering::SeqCst);
     let bytes_before = shared.bytes_confirmed.load(Ordering::SeqCst);
+    // The system gave us this window: waiting items try now, not after their back-off.
     shared.held.store(false, Ordering::SeqCst);
+    shared.retry_now.store(true, Ordering::SeqCst);
     shared.kick.notify_one();
     let mut changes = shared.changes.subscribe();
     let mut stopped_by_deadline = false;
