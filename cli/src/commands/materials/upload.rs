@@ -93,12 +93,13 @@ pub enum Shape {
     List,
 }
 
-/// Every unfinished item: paused ones are resumed, then all are followed.
+/// Every unfinished item: paused ones, and ones waiting out a back-off,
+/// are due at once; then all are followed.
 async fn resume_all(session: &Session, materials: &Materials, no_wait: bool) -> anyhow::Result<()> {
     let mut unfinished = Vec::new();
     for item in materials.uploads().await? {
         match item.state {
-            UploadState::Paused => unfinished.push(
+            UploadState::Paused | UploadState::RetryWaiting { .. } => unfinished.push(
                 materials
                     .resume(item.id.clone())
                     .await
