@@ -294,7 +294,7 @@ async fn patch_upload(
             "Another PATCH to this upload is in progress; ask HEAD for the offset when it ends.",
         ));
     };
-    let upload = load(state, &bearer.user_id, id).await?;
+    let upload = loaded(state, &bearer.user_id, id).await?;
     if offset != upload.offset {
         return Err(Problem::new(
             ProblemKind::Conflict,
@@ -377,7 +377,7 @@ async fn delete_upload(
             "A PATCH to this upload is still in progress; try again when it ends.",
         ));
     };
-    let upload = load(state, &bearer.user_id, id).await?;
+    let upload = loaded(state, &bearer.user_id, id).await?;
     let row_id = upload.id.clone();
     state
         .db
@@ -409,6 +409,16 @@ async fn load(state: &AppState, user_id: &str, id: &str) -> Result<Upload, Probl
         ));
     }
     Ok(upload)
+}
+
+/// `load` for a caller holding the upload's lock: an upload that can't be
+/// written (unknown, someone else's, expired) leaves no lock entry behind.
+async fn loaded(state: &AppState, user_id: &str, id: &str) -> Result<Upload, Problem> {
+    let found = load(state, user_id, id).await;
+    if found.is_err() {
+        state.uploads.locks.forget(id);
+    }
+    found
 }
 
 fn not_found() -> Problem {
