@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use banshitong_core::http::{Endpoint, HttpClient};
-use banshitong_core::materials::tus::{self, TusClient, TusError, UploadMetadata};
+use banshitong_core::materials::tus::{self, ChunkSize, TusClient, TusError, UploadMetadata};
 use common::proxy::{Faults, Mode, Proxy};
 use common::quick_retries;
 use rand::RngCore;
@@ -114,7 +114,7 @@ async fn uploads_in_chunks_to_tus_node_server() {
         .create(bytes.len() as u64, &metadata(&bytes))
         .await
         .unwrap();
-    tus::send_file(&client, &url, path, 512 * 1024)
+    tus::send_file(&client, &url, path, ChunkSize::Fixed(512 * 1024))
         .await
         .unwrap();
 
@@ -143,7 +143,7 @@ async fn resumes_after_the_network_cut_the_transfer() {
         latency: Duration::from_millis(1),
     });
     proxy.set(Mode::Faulty);
-    let cut = tus::send_file(&client, &url, path.clone(), 4 * 1024 * 1024).await;
+    let cut = tus::send_file(&client, &url, path.clone(), ChunkSize::Adaptive).await;
     assert!(
         matches!(cut, Err(TusError::Transient { .. })),
         "the cut is a transient failure: {cut:?}"
@@ -159,7 +159,7 @@ async fn resumes_after_the_network_cut_the_transfer() {
         held < bytes.len() as u64,
         "the cut left the upload unfinished"
     );
-    tus::send_file(&resumed, &url, path, 1024 * 1024)
+    tus::send_file(&resumed, &url, path, ChunkSize::Fixed(1024 * 1024))
         .await
         .unwrap();
     assert_eq!(

@@ -152,7 +152,7 @@ impl Materials {
             .await?;
         files.remove_unlisted(&needed);
         let settings = UploadSettings {
-            chunk_bytes: config.uploads.chunk_bytes.max(1),
+            chunk_bytes: config.uploads.chunk_bytes,
             max_parallel: config.uploads.max_parallel.max(1),
         };
         // A chunk that makes no progress for as long as any request may

@@ -50,6 +50,7 @@ impl ProgressHub {
 pub(crate) struct Meter {
     samples: VecDeque<(Instant, u64)>,
     published_at: Option<Instant>,
+    saved_at: Option<Instant>,
 }
 
 impl Meter {
@@ -57,7 +58,22 @@ impl Meter {
         Self {
             samples: VecDeque::new(),
             published_at: None,
+            saved_at: None,
         }
+    }
+
+    /// Whether the confirmed offset should be saved now. Saved offsets only
+    /// spare a HEAD's worth of guessing after a restart (the platform's
+    /// offset is the truth), so a few times a second is plenty.
+    pub(crate) fn offset_due(&mut self) -> bool {
+        let now = Instant::now();
+        let due = self
+            .saved_at
+            .is_none_or(|at| now.duration_since(at) >= MIN_INTERVAL);
+        if due {
+            self.saved_at = Some(now);
+        }
+        due
     }
 
     /// Records that `sent` bytes are through; returns the rate to publish

@@ -270,6 +270,17 @@ pub(crate) fn confirm_offset(
     Ok(changed == 1)
 }
 
+/// Saves where an unfinished upload stands (a paused or cancelled one
+/// too: a pause shows how far it got; a final item is left alone).
+pub(crate) fn save_offset(conn: &Connection, id: &str, offset: u64, now_ms: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE uploads SET confirmed_offset = ?2, updated_at_ms = ?3 \
+         WHERE id = ?1 AND state IN ('queued', 'uploading', 'retry_waiting', 'paused')",
+        params![id, offset as i64, now_ms],
+    )?;
+    Ok(())
+}
+
 /// The upload became a material.
 pub(crate) fn finish(conn: &Connection, id: &str, material_ref: &str, now_ms: i64) -> Result<bool> {
     let changed = conn.execute(

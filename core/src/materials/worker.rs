@@ -13,7 +13,7 @@ use url::Url;
 use super::model::{UploadProgress, UploadState};
 use super::progress::Meter;
 use super::store::{self, QueueRow};
-use super::tus::{FileTransfer, Step, StopSignal, TusError, UploadMetadata};
+use super::tus::{ChunkSize, FileTransfer, Step, StopSignal, TusError, UploadMetadata};
 use super::{Shared, api, reuse};
 use crate::error::Error;
 use crate::time_util::now_ms;
@@ -52,7 +52,8 @@ pub(super) fn backoff(failures: u32) -> Duration {
 pub(super) async fn run(shared: &Arc<Shared>, row: QueueRow, mut stop: StopSignal) {
     let id = row.item.id.clone();
     let attempts = row.item_attempts();
-    let outcome = match upload(shared, &row, &mut stop).await {
+    let mut confirmed = row.item.sent_bytes;
+    let outcome = match upload(shared, &row, &mut stop, &mut confirmed).await {
         Ok(outcome) => outcome,
         Err(TusError::Stopped) => Outcome::Stopped,
         Err(TusError::Refused { reason, .. }) => Outcome::Failed { reason },
@@ -65,6 +66,18 @@ pub(super) async fn run(shared: &Arc<Shared>, row: QueueRow, mut stop: StopSigna
             retry_after: None,
         },
     };
+    // Offsets are saved a few times a second while bytes move; the last
+    // one is saved before the item changes hands.
+    if !matches!(outcome, Outcome::Done { .. }) {
+        let key = id.clone();
+        if let Err(e) = shared
+            .db
+            .call(move |c| store::save_offset(c, &key, confirmed, now_ms()))
+            .await
+        {
+            tracing::warn!(error = %e, "cannot save an upload's offset");
+        }
+    }
     let result = match outcome {
         Outcome::Done { material_ref } => finish(shared, &row, material_ref).await,
         Outcome::Failed { reason } => {
@@ -136,10 +149,12 @@ async fn finish(shared: &Arc<Shared>, row: &QueueRow, material_ref: String) -> c
     Ok(())
 }
 
+/// `confirmed` follows what the platform confirmed holding.
 async fn upload(
     shared: &Arc<Shared>,
     row: &QueueRow,
     stop: &mut StopSignal,
+    confirmed: &mut u64,
 ) -> Result<Outcome, TusError> {
     let item = &row.item;
     let Some(file_name) = &row.file_name else {
@@ -170,7 +185,7 @@ async fn upload(
                     path.clone(),
                     item.total_bytes,
                     item.sent_bytes,
-                    shared.settings.chunk_bytes,
+                    ChunkSize::from_setting(shared.settings.chunk_bytes),
                 );
                 match transfer.resync().await {
                     Ok(step) => (transfer, step),
@@ -192,30 +207,30 @@ async fn upload(
                     path.clone(),
                     item.total_bytes,
                     0,
-                    shared.settings.chunk_bytes,
+                    ChunkSize::from_setting(shared.settings.chunk_bytes),
                 );
                 (transfer, Step::Confirmed(0))
             }
         };
-        let mut confirmed = transfer.offset();
+        *confirmed = transfer.offset();
         let mut cut_since_progress = false;
         loop {
             match step {
                 Step::Finished { material_id } => {
-                    confirm(shared, item, &mut confirmed, item.total_bytes, &mut meter).await?;
+                    confirm(shared, item, confirmed, item.total_bytes, &mut meter).await?;
                     return material_ref(shared, item, material_id).await;
                 }
                 Step::Confirmed(offset) => {
-                    if offset != confirmed {
+                    if offset != *confirmed {
                         cut_since_progress = false;
                     }
-                    if !confirm(shared, item, &mut confirmed, offset, &mut meter).await? {
+                    if !confirm(shared, item, confirmed, offset, &mut meter).await? {
                         return Ok(Outcome::Stopped);
                     }
                 }
             }
             let sent =
-                next_with_progress(shared, item, &mut transfer, confirmed, &mut meter, stop).await;
+                next_with_progress(shared, item, &mut transfer, *confirmed, &mut meter, stop).await;
             step = match sent {
                 Ok(step) => step,
                 Err(TusError::Gone) => {
@@ -297,6 +312,10 @@ async fn confirm(
             .fetch_add(offset - *confirmed, Ordering::SeqCst);
     }
     *confirmed = offset;
+    publish(shared, item, offset, meter, false);
+    if !meter.offset_due() {
+        return Ok(true);
+    }
     let key = item.id.clone();
     let saved = shared
         .db
@@ -304,7 +323,6 @@ async fn confirm(
         .await?;
     if saved {
         shared.list_dirty.notify_one();
-        publish(shared, item, offset, meter, false);
     }
     Ok(saved)
 }

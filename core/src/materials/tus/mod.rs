@@ -16,4 +16,4 @@ mod transfer;
 pub use client::{Chunk, Patched, TusClient, UploadMetadata, UploadStatus};
 pub use error::TusError;
 pub use stop::{StopHandle, StopSignal};
-pub use transfer::{FileTransfer, Step, send_file};
+pub use transfer::{ChunkSize, FileTransfer, Step, send_file};

@@ -6,6 +6,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use tokio::task::JoinHandle;
@@ -19,6 +20,52 @@ use crate::error::Error;
 /// A chunk refused as damaged (460) is sent again this many times before
 /// the transfer gives up for now.
 const CHECKSUM_RETRIES: u32 = 3;
+
+/// How big the chunks of a transfer are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkSize {
+    /// Always this many bytes: a cut costs at most this much sent again.
+    Fixed(u64),
+    /// 1 MiB to start; doubled while chunks go through in under a quarter
+    /// of a second, up to 8 MiB; halved when one takes over a second, and
+    /// back to 1 MiB after any failure. Fast links then pay the per-request
+    /// cost rarely, and a cut never costs much more than a second's worth.
+    Adaptive,
+}
+
+impl ChunkSize {
+    pub const ADAPTIVE_START: u64 = 1024 * 1024;
+    pub const ADAPTIVE_MAX: u64 = 8 * 1024 * 1024;
+    const GROW_BELOW: Duration = Duration::from_millis(250);
+    const SHRINK_ABOVE: Duration = Duration::from_secs(1);
+
+    /// `UploadSettings::chunk_bytes`: 0 means adaptive.
+    pub fn from_setting(chunk_bytes: u64) -> Self {
+        match chunk_bytes {
+            0 => ChunkSize::Adaptive,
+            bytes => ChunkSize::Fixed(bytes),
+        }
+    }
+
+    fn first(self) -> u64 {
+        match self {
+            ChunkSize::Fixed(bytes) => bytes.max(1),
+            ChunkSize::Adaptive => Self::ADAPTIVE_START,
+        }
+    }
+
+    /// The next chunk's size after one of `current` bytes took `took`.
+    fn after(self, current: u64, took: Duration) -> u64 {
+        match self {
+            ChunkSize::Fixed(bytes) => bytes.max(1),
+            ChunkSize::Adaptive if took < Self::GROW_BELOW => (current * 2).min(Self::ADAPTIVE_MAX),
+            ChunkSize::Adaptive if took > Self::SHRINK_ABOVE => {
+                (current / 2).max(Self::ADAPTIVE_START)
+            }
+            ChunkSize::Adaptive => current,
+        }
+    }
+}
 
 /// What one step of a transfer achieved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +82,8 @@ pub struct FileTransfer {
     upload_url: Url,
     path: PathBuf,
     length: u64,
+    chunk_size: ChunkSize,
+    /// The size of the next chunk read.
     chunk_bytes: u64,
     offset: u64,
     next_chunk: Option<JoinHandle<std::io::Result<Chunk>>>,
@@ -50,14 +99,15 @@ impl FileTransfer {
         path: PathBuf,
         length: u64,
         offset: u64,
-        chunk_bytes: u64,
+        chunk_size: ChunkSize,
     ) -> Self {
         Self {
             client,
             upload_url,
             path,
             length,
-            chunk_bytes: chunk_bytes.max(1),
+            chunk_size,
+            chunk_bytes: chunk_size.first(),
             offset,
             next_chunk: None,
             handed_over: Arc::new(AtomicU64::new(0)),
@@ -105,11 +155,18 @@ impl FileTransfer {
             if stop.is_stopped() {
                 return Err(TusError::Stopped);
             }
-            match self
+            let started = Instant::now();
+            let sent = self
                 .client
                 .send_chunk(&self.upload_url, &chunk, &self.handed_over, stop)
-                .await
-            {
+                .await;
+            self.chunk_bytes = match &sent {
+                Ok(_) => self
+                    .chunk_size
+                    .after(chunk.data.len() as u64, started.elapsed()),
+                Err(_) => self.chunk_size.first(),
+            };
+            match sent {
                 Ok(patched) => {
                     self.offset = patched.offset;
                     if patched.offset >= self.length {
@@ -181,7 +238,7 @@ pub async fn send_file(
     client: &TusClient,
     upload_url: &Url,
     path: PathBuf,
-    chunk_bytes: u64,
+    chunk_size: ChunkSize,
 ) -> Result<Option<String>, TusError> {
     let length = std::fs::metadata(&path)
         .map_err(|e| Error::storage(format!("cannot read {}: {e}", path.display())))?
@@ -192,7 +249,7 @@ pub async fn send_file(
         path,
         length,
         0,
-        chunk_bytes,
+        chunk_size,
     );
     let mut stop = StopSignal::never();
     let mut step = transfer.resync().await?;
@@ -201,5 +258,29 @@ pub async fn send_file(
             return Ok(material_id);
         }
         step = transfer.next(&mut stop).await?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adaptive_chunks_grow_on_fast_links_and_shrink_on_slow_ones() {
+        let adaptive = ChunkSize::Adaptive;
+        let fast = Duration::from_millis(10);
+        let slow = Duration::from_secs(3);
+        let mut size = adaptive.first();
+        assert_eq!(size, ChunkSize::ADAPTIVE_START);
+        for _ in 0..10 {
+            size = adaptive.after(size, fast);
+        }
+        assert_eq!(size, ChunkSize::ADAPTIVE_MAX);
+        size = adaptive.after(size, slow);
+        assert_eq!(size, ChunkSize::ADAPTIVE_MAX / 2);
+        assert_eq!(adaptive.after(size, Duration::from_millis(500)), size);
+        let fixed = ChunkSize::from_setting(256 * 1024);
+        assert_eq!(fixed.after(256 * 1024, fast), 256 * 1024);
+        assert_eq!(ChunkSize::from_setting(0), ChunkSize::Adaptive);
     }
 }
