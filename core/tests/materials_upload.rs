@@ -363,3 +363,72 @@ async fn a_restarted_app_resumes_from_the_platform_offset() {
     let upload = only_upload(&server).await;
     assert!(upload.received_bytes - upload.length <= CHUNK, "{upload:?}");
 }
+
+#[tokio::test]
+async fn damaged_chunks_offset_mismatches_and_a_busy_platform_are_ridden_out() {
+    let server = dev_server().await;
+    let phone = phone(&server, &server.base_url(), "13700000010").await;
+    // Upload URLs are /api/v1/uploads/up_…: faults there hit the PATCHes
+    // and HEADs, not the creation.
+    let uploads = "/api/v1/uploads/up_";
+
+    // Two damaged chunks are sent again; then an offset mismatch is
+    // settled by asking (HEAD).
+    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 1024 * 1024);
+    inject_fault(&server, uploads, 460, 2, None).await;
+    inject_fault(&server, uploads, 409, 1, None).await;
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    let done = finished(&phone.materials, &item.id).await;
+    assert_eq!(
+        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
+        sha256_hex(&bytes)
+    );
+    assert_eq!(
+        requests_seen(&server, uploads).await,
+        4 + 3 + 1,
+        "4 chunks, 3 again, 1 HEAD"
+    );
+
+    // A busy platform: the upload waits as long as it asked.
+    let (path, bytes) = write_pdf(phone.dir.path(), "b.pdf", 1024 * 1024);
+    // (Three seconds: longer than the first back-off would be.)
+    inject_fault(&server, uploads, 503, 1, Some(3)).await;
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    let waiting = progress_until(&phone.materials, &item.id, |p| {
+        matches!(p.state, UploadState::RetryWaiting { .. }) || p.state.is_final()
+    })
+    .await;
+    let UploadState::RetryWaiting {
+        next_attempt_at_ms,
+        last_error,
+        ..
+    } = &waiting.state
+    else {
+        panic!("{:?}", waiting.state)
+    };
+    let wait_ms = next_attempt_at_ms - now_ms();
+    assert!(
+        (1500..=3000).contains(&wait_ms),
+        "Retry-After: 3 honoured ({wait_ms} ms): {last_error}"
+    );
+    let done = finished(&phone.materials, &item.id).await;
+    assert_eq!(
+        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
+        sha256_hex(&bytes)
+    );
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}

@@ -238,8 +238,12 @@ async fn upload(
                     break;
                 }
                 // A connection cut after progress: reconnect at once, once;
-                // a network that stays down gets the back-off.
-                Err(TusError::Transient { .. }) if !cut_since_progress => {
+                // a network that stays down gets the back-off, and a busy
+                // platform (an answer) gets its Retry-After.
+                Err(TusError::Transient {
+                    error: Error::Offline { .. } | Error::Timeout,
+                    ..
+                }) if !cut_since_progress => {
                     cut_since_progress = true;
                     match transfer.resync().await {
                         Ok(step) => step,
