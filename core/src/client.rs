@@ -159,6 +159,8 @@ impl Client {
             && materials.user_id() == user
             && materials.database().same_as(&db)
         {
+            // Uploads a sign-out stopped go on now that the user is back.
+            materials.wake();
             return Ok(materials.clone());
         }
         let materials = Materials::open_for(

@@ -432,3 +432,80 @@ fn now_ms() -> i64 {
         .unwrap()
         .as_millis() as i64
 }
+
+#[tokio::test]
+async fn signing_out_stops_uploads_and_signing_back_in_resumes_them() {
+    let server = dev_server().await;
+    let proxy = slow_proxy(&server, Duration::from_millis(40)).await;
+    let phone = phone(&server, &proxy.url(), "13700000011").await;
+    // The SMS code is throttled per minute: coming back is by password.
+    let password = "Upload-test-2024";
+    phone
+        .client
+        .auth()
+        .set_password(password, None)
+        .await
+        .unwrap();
+    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 8 * 1024 * 1024);
+    let item = phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    progress_until(&phone.materials, &item.id, |p| p.sent_bytes >= CHUNK).await;
+
+    phone.client.auth().sign_out(false).await.unwrap();
+    let stopped = progress_until(&phone.materials, &item.id, |p| {
+        p.state == UploadState::Queued
+    })
+    .await;
+    let held = only_upload(&server).await;
+    assert!(!held.finished && stopped.sent_bytes <= held.offset);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        only_upload(&server).await.offset,
+        held.offset,
+        "nothing sent signed out"
+    );
+
+    // Someone else signs in on the phone: nothing of the first user's goes up.
+    sign_in(&server, &phone.client, "13700000012").await;
+    let other = phone.client.materials().await.unwrap();
+    assert!(other.uploads().await.unwrap().is_empty());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(only_upload(&server).await.offset, held.offset);
+    phone.client.auth().sign_out(false).await.unwrap();
+
+    phone
+        .client
+        .auth()
+        .sign_in_with_password("13700000011", password)
+        .await
+        .unwrap();
+    let materials = phone.client.materials().await.unwrap();
+    let done = finished(&materials, &item.id).await;
+    assert_eq!(
+        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
+        sha256_hex(&bytes)
+    );
+    let upload = only_upload(&server).await;
+    assert!(upload.received_bytes - upload.length <= CHUNK, "{upload:?}");
+}
+
+#[tokio::test]
+async fn signing_out_with_a_wipe_deletes_the_waiting_files() {
+    use common::proxy::{Mode, Proxy};
+    let server = dev_server().await;
+    let proxy = Proxy::start(server.addr()).await;
+    let phone = phone(&server, &proxy.url(), "13700000013").await;
+    let (path, _) = write_pdf(phone.dir.path(), "a.pdf", 100 * 1024);
+    proxy.set(Mode::Refuse);
+    phone
+        .materials
+        .add(AddMaterial::file(path.to_string_lossy()))
+        .await
+        .unwrap();
+    assert_eq!(prepared_files(phone.dir.path()).len(), 1);
+    phone.client.auth().sign_out(true).await.unwrap();
+    assert!(prepared_files(phone.dir.path()).is_empty());
+}

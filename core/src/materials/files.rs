@@ -90,6 +90,18 @@ impl MaterialFiles {
     }
 }
 
+/// Deletes every prepared file of `user_id` (their data is being wiped).
+pub(crate) fn remove_user_files(data_dir: &Path, user_id: &str) -> Result<()> {
+    let files = MaterialFiles::for_user(data_dir, user_id);
+    match std::fs::remove_dir_all(&files.dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::storage(format!(
+            "cannot delete prepared materials: {e}"
+        ))),
+    }
+}
+
 #[cfg(unix)]
 fn owner_only(path: &Path, mode: u32) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;

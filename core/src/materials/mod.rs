@@ -34,6 +34,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
 use self::files::MaterialFiles;
+pub(crate) use self::files::remove_user_files;
 pub use self::model::{
     AddMaterial, IssuedLicence, Material, MaterialLibrary, MaterialProblem, MediaType,
     ResumeReport, Reuse, UploadItem, UploadProgress, UploadState,
@@ -97,6 +98,13 @@ impl Shared {
         if let Ok(Some(row)) = self.db.call(move |c| store::get(c, &id)).await {
             self.progress.publish(progress_of(&row.item, 0));
         }
+    }
+
+    /// Whether the session still speaks for this queue's user: after a
+    /// sign-out, or another account signing in, nothing of this user's may
+    /// go out under someone else's token.
+    fn speaks_for_user(&self) -> bool {
+        self.session.signed_in_user().as_deref() == Some(self.user_id.as_str())
     }
 
     fn lock_running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Running>> {
@@ -335,8 +343,9 @@ impl Materials {
         self.wake();
     }
 
-    /// Lets the queue start uploads (again, after a background deadline).
-    fn wake(&self) {
+    /// Lets the queue start uploads (again, after a background deadline or
+    /// a new sign-in).
+    pub(crate) fn wake(&self) {
         self.shared.held.store(false, Ordering::SeqCst);
         self.shared.kick.notify_one();
     }

@@ -38,6 +38,7 @@ async fn schedule(weak: Weak<Shared>) {
             tracing::warn!(error = %e, "cannot reschedule the upload queue");
         }
         if !shared.held.load(Ordering::SeqCst)
+            && shared.speaks_for_user()
             && let Err(e) = start_due(&shared).await
         {
             tracing::warn!(error = %e, "upload queue pass failed");

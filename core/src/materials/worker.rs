@@ -55,6 +55,9 @@ pub(super) async fn run(shared: &Arc<Shared>, row: QueueRow, mut stop: StopSigna
     let mut confirmed = row.item.sent_bytes;
     let outcome = match upload(shared, &row, &mut stop, &mut confirmed).await {
         Ok(outcome) => outcome,
+        // Signed out (or someone else signed in) mid-request: the upload
+        // waits in the queue for its user.
+        Err(_) if !shared.speaks_for_user() => Outcome::Stopped,
         Err(TusError::Stopped) => Outcome::Stopped,
         Err(TusError::Refused { reason, .. }) => Outcome::Failed { reason },
         Err(TusError::Transient { error, retry_after }) => Outcome::Retry {
@@ -107,8 +110,9 @@ pub(super) async fn run(shared: &Arc<Shared>, row: QueueRow, mut stop: StopSigna
                 .map(|_| ())
         }
         Outcome::Stopped => {
-            // Stopped by a deadline: back to the queue. A pause or cancel
-            // already moved the item on, and this changes nothing.
+            // Stopped by a deadline or a sign-out: back to the queue. A
+            // pause or cancel already moved the item on, and this changes
+            // nothing.
             let key = id.clone();
             shared
                 .db
@@ -177,6 +181,9 @@ async fn upload(
     let mut restarts = 0;
     let mut meter = Meter::new();
     loop {
+        if !shared.speaks_for_user() {
+            return Ok(Outcome::Stopped);
+        }
         let (mut transfer, mut step) = match upload_url.take() {
             Some(url) => {
                 let mut transfer = FileTransfer::new(
@@ -228,6 +235,9 @@ async fn upload(
                         return Ok(Outcome::Stopped);
                     }
                 }
+            }
+            if !shared.speaks_for_user() {
+                return Ok(Outcome::Stopped);
             }
             let sent =
                 next_with_progress(shared, item, &mut transfer, *confirmed, &mut meter, stop).await;

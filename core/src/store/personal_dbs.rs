@@ -52,6 +52,8 @@ impl PersonalDbs {
                 Err(e) => return Err(Error::storage(format!("cannot delete personal data: {e}"))),
             }
         }
+        // Photos waiting for upload are personal data too.
+        crate::materials::remove_user_files(&self.data_dir, user_id)?;
         self.secrets.delete(&key_name)?;
         // A database from before key ids used the plain name.
         self.secrets.delete(&files.key_name)
