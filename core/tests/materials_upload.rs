@@ -509,3 +509,58 @@ async fn signing_out_with_a_wipe_deletes_the_waiting_files() {
     phone.client.auth().sign_out(true).await.unwrap();
     assert!(prepared_files(phone.dir.path()).is_empty());
 }
+
+#[tokio::test]
+async fn a_sideways_phone_photo_goes_up_upright_small_and_without_metadata() {
+    use common::photos;
+    let server = dev_server().await;
+    let phone = phone(&server, &server.base_url(), "13700000014").await;
+    let upright = photos::scene(3000, 2000, true);
+    let path = phone.dir.path().join("IMG_0001.jpg");
+    std::fs::write(&path, photos::phone_jpeg(&upright, 6, 92)).unwrap();
+
+    let item = phone
+        .materials
+        .add(AddMaterial {
+            max_side_px: Some(1200),
+            ..AddMaterial::file(path.to_string_lossy())
+        })
+        .await
+        .unwrap();
+    assert_eq!(item.media_type, MediaType::Jpeg);
+    let done = finished(&phone.materials, &item.id).await;
+    let token = stored_session(&phone.secrets)["tokens"]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let content = reqwest::Client::new()
+        .get(format!(
+            "{}/api/v1/materials/{}/content",
+            server.base_url(),
+            material_ref(&done)
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(sha256_hex(&content), item.sha256);
+    let markers: Vec<u8> = photos::jpeg_segments(&content)
+        .iter()
+        .map(|(marker, _)| *marker)
+        .collect();
+    assert!(
+        !markers
+            .iter()
+            .any(|m| (0xE1..=0xEF).contains(m) || *m == 0xFE),
+        "no EXIF, XMP or comment went up: {markers:x?}"
+    );
+    let photo = image::load_from_memory(&content).unwrap();
+    assert_eq!(
+        (photo.width(), photo.height()),
+        (1200, 800),
+        "upright, fitted"
+    );
+}
