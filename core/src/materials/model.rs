@@ -149,10 +149,12 @@ pub struct UploadItem {
     pub id: String,
     pub display_name: String,
     pub media_type: MediaType,
-    /// Of the prepared bytes, lowercase hex.
+    /// Of the prepared bytes, lowercase hex. Empty (and `total_bytes` 0,
+    /// `media_type` Pdf) when a licence was reused: no file was prepared.
     pub sha256: String,
     pub total_bytes: u64,
-    /// What the platform has confirmed holding.
+    /// What the platform has confirmed holding (saved a few times a second
+    /// while bytes move, and whenever the upload stops).
     pub sent_bytes: u64,
     pub state: UploadState,
     pub draft_id: Option<String>,
@@ -166,6 +168,8 @@ pub struct UploadItem {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct UploadProgress {
     pub id: String,
+    /// What the platform confirmed plus what of the current chunk went out;
+    /// after a cut connection it falls back to what the platform holds.
     pub sent_bytes: u64,
     pub total_bytes: u64,
     /// Recent rate (0 until the first chunk is through).

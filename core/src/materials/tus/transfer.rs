@@ -146,6 +146,9 @@ impl FileTransfer {
         if self.offset >= self.length {
             return self.resync().await;
         }
+        // The last chunk's count would read as progress of this one.
+        self.handed_over
+            .store(0, std::sync::atomic::Ordering::Relaxed);
         let chunk = self.take_chunk().await?;
         if chunk.end() < self.length {
             self.next_chunk = Some(self.read_ahead(chunk.end()));
