@@ -83,8 +83,7 @@ fn drafts(c: &mut Criterion) {
     let mut delivered = Vec::new();
     runtime.block_on(async {
         let template = drafts.create(guide.clone()).await.unwrap();
-        let schema = drafts.schema(template.id.clone()).await.unwrap();
-        common::fill_valid(&drafts, &template, &schema).await;
+        common::fill_until_valid(&t.client, &drafts, &template).await;
         for _ in 0..20 {
             let copy = drafts.duplicate(template.id.clone()).await.unwrap();
             proxy.set(Mode::Refuse);

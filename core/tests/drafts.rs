@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use banshitong_core::Client;
 use banshitong_core::drafts::{Draft, DraftState, Drafts, SubmitOutcome};
-use banshitong_core::materials::{AddMaterial, UploadState};
 use banshitong_forms::FieldKind;
 use common::proxy::{Mode, Proxy};
 use common::*;
@@ -23,29 +22,6 @@ async fn applications_on_server(server: &banshitong_server::TestServer) -> u64 {
         .await
         .unwrap();
     body["count"].as_u64().unwrap()
-}
-
-/// Fills the draft in; its material slots get a small PDF uploaded first,
-/// since the platform accepts only materials the applicant holds.
-async fn fill_until_valid(client: &Client, drafts: &Drafts, draft: &Draft) {
-    let files = tempfile::tempdir().unwrap();
-    let pdf = files.path().join("scan.pdf");
-    std::fs::write(
-        &pdf,
-        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
-    )
-    .unwrap();
-    let materials = client.materials().await.unwrap();
-    let item = materials
-        .add(AddMaterial::file(pdf.to_str().unwrap()))
-        .await
-        .unwrap();
-    let done = materials.wait(item.id).await.unwrap();
-    let UploadState::Done { material_ref, .. } = done.state else {
-        panic!("the scan was not uploaded: {:?}", done.state);
-    };
-    let schema = drafts.schema(draft.id.clone()).await.unwrap();
-    fill_valid(drafts, draft, &schema, &material_ref).await;
 }
 
 /// Waits until the draft leaves the outbox.

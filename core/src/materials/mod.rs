@@ -112,6 +112,19 @@ impl Shared {
     }
 
     /// Stops the item's worker, if one runs, and waits until it has ended.
+    /// Waits until the item's worker (if one runs) has ended: a finished
+    /// upload is marked done before it is put into its draft slot, and a
+    /// caller waiting for it expects both.
+    async fn worker_ended(&self, id: &str) {
+        let ended = self
+            .lock_running()
+            .get(id)
+            .map(|running| running.ended.clone());
+        if let Some(mut ended) = ended {
+            while ended.changed().await.is_ok() {}
+        }
+    }
+
     async fn stop_worker(&self, id: &str) {
         let ended = self.lock_running().get(id).map(|running| {
             running.stop.stop();
@@ -291,12 +304,14 @@ impl Materials {
         self.upload(id).await
     }
 
-    /// Waits until the item is done, failed or cancelled.
+    /// Waits until the item is done, failed or cancelled (and, when it has
+    /// a draft slot, put into it).
     pub async fn wait(&self, id: String) -> Result<UploadItem> {
         let mut changes = self.shared.changes.subscribe();
         loop {
             let item = self.upload(id.clone()).await?;
             if item.state.is_final() {
+                self.shared.worker_ended(&id).await;
                 return Ok(item);
             }
             if changes.next().await.is_none() {

@@ -237,6 +237,7 @@ pub async fn inject_broken_body(server: &TestServer, path_prefix: &str, mode: &s
 // ---- drafts ----
 
 use banshitong_core::drafts::{Draft, Drafts};
+use banshitong_core::materials::{AddMaterial, UploadState};
 use banshitong_forms::{FieldKind, FieldSpec, FormSchema};
 use serde_json::{Value, json};
 
@@ -266,6 +267,29 @@ pub fn valid(kind: &FieldKind) -> Value {
         FieldKind::Address => json!("昆明市五华区人民路1号"),
         FieldKind::Group { .. } => json!([{}]),
     }
+}
+
+/// Fills the draft in; its material slots get a small PDF uploaded first,
+/// since the platform accepts only materials the applicant holds.
+pub async fn fill_until_valid(client: &Client, drafts: &Drafts, draft: &Draft) {
+    let files = tempfile::tempdir().unwrap();
+    let pdf = files.path().join("scan.pdf");
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    )
+    .unwrap();
+    let materials = client.materials().await.unwrap();
+    let item = materials
+        .add(AddMaterial::file(pdf.to_str().unwrap()))
+        .await
+        .unwrap();
+    let done = materials.wait(item.id).await.unwrap();
+    let UploadState::Done { material_ref, .. } = done.state else {
+        panic!("the scan was not uploaded: {:?}", done.state);
+    };
+    let schema = drafts.schema(draft.id.clone()).await.unwrap();
+    fill_valid(drafts, draft, &schema, &material_ref).await;
 }
 
 /// Answers whatever the validator asks for until the draft is valid. Every
