@@ -8,7 +8,6 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use banshitong_core::platform::{KeyringSecretStore, SecretStore};
@@ -72,21 +71,12 @@ async fn killed_mid_typing_loses_nothing_reported_saved() {
     let mut next = 0;
     let mut rng = rand::rng();
     for round in 0..50 {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--ignored",
-                "--exact",
-                CHILD,
-                "--nocapture",
-                "--test-threads=1",
-            ])
+        let mut child = test_child(CHILD)
             .env("BST_KILL_API", &api)
             .env("BST_KILL_DIR", dir.path())
             .env("BST_KILL_SERVICE", &service)
             .env("BST_KILL_DRAFT", &draft.id)
             .env("BST_KILL_START", next.to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
             .spawn()
             .unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());

@@ -2,14 +2,13 @@
 //! background tasks) and the queue view.
 
 mod common;
-mod materials_common;
 
 use std::time::Duration;
 
-use banshitong_core::materials::{AddMaterial, UploadState};
+use banshitong_core::materials::UploadState;
+use common::materials::*;
 use common::proxy::{Mode, Proxy};
 use common::*;
-use materials_common::*;
 
 #[tokio::test]
 async fn a_background_run_uploads_everything_waiting() {
@@ -20,20 +19,12 @@ async fn a_background_run_uploads_everything_waiting() {
     let mut total = 0;
     let mut ids = Vec::new();
     for n in 0..3 {
-        let (path, bytes) = write_pdf(phone.dir.path(), &format!("{n}.pdf"), 700 * 1024);
+        let (item, bytes) = phone.add_pdf(&format!("{n}.pdf"), 700 * 1024).await;
         total += bytes.len() as u64;
-        let item = phone
-            .materials
-            .add(AddMaterial::file(path.to_string_lossy()))
-            .await
-            .unwrap();
         ids.push(item.id);
     }
     for id in &ids {
-        progress_until(&phone.materials, id, |p| {
-            matches!(p.state, UploadState::RetryWaiting { .. })
-        })
-        .await;
+        retry_waiting(&phone.materials, id).await;
     }
 
     proxy.set(Mode::Pass);
@@ -57,12 +48,7 @@ async fn a_background_run_stops_cleanly_at_its_deadline() {
     let server = dev_server().await;
     let proxy = slow_proxy(&server, Duration::from_millis(40)).await;
     let phone = phone(&server, &proxy.url(), "13400000002").await;
-    let (path, bytes) = write_pdf(phone.dir.path(), "big.pdf", 8 * 1024 * 1024);
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    let (item, bytes) = phone.add_pdf("big.pdf", 8 * 1024 * 1024).await;
 
     let report = phone
         .materials
@@ -97,12 +83,8 @@ async fn a_background_run_stops_cleanly_at_its_deadline() {
     assert_eq!(report.finished, 1);
     assert_eq!(report.remaining, 0);
     let done = phone.materials.upload(item.id.clone()).await.unwrap();
-    assert_eq!(
-        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
-        sha256_hex(&bytes)
-    );
-    let upload = only_upload(&server).await;
-    assert!(upload.received_bytes - upload.length <= CHUNK, "{upload:?}");
+    assert_platform_holds(&server, &phone.secrets, &done, &bytes).await;
+    assert_at_most_one_chunk_resent(&server).await;
 }
 
 #[tokio::test]
@@ -111,18 +93,8 @@ async fn the_queue_view_follows_every_item() {
     let phone = phone(&server, &server.base_url(), "13400000003").await;
     let mut queue = phone.materials.watch_uploads();
     assert_eq!(queue.next().await.unwrap(), vec![]);
-    let (first, _) = write_pdf(phone.dir.path(), "first.pdf", 200 * 1024);
-    let (second, _) = write_pdf(phone.dir.path(), "second.pdf", 200 * 1024);
-    let first = phone
-        .materials
-        .add(AddMaterial::file(first.to_string_lossy()))
-        .await
-        .unwrap();
-    let second = phone
-        .materials
-        .add(AddMaterial::file(second.to_string_lossy()))
-        .await
-        .unwrap();
+    let (first, _) = phone.add_pdf("first.pdf", 200 * 1024).await;
+    let (second, _) = phone.add_pdf("second.pdf", 200 * 1024).await;
     let all_done = tokio::time::timeout(Duration::from_secs(60), async {
         loop {
             let items = queue.next().await.unwrap();

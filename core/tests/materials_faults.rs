@@ -4,15 +4,13 @@
 //! costs more than one chunk sent again.
 
 mod common;
-mod materials_common;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use banshitong_core::materials::AddMaterial;
+use common::materials::*;
 use common::proxy::{Faults, Mode, Proxy};
 use common::*;
-use materials_common::*;
 use rand::Rng;
 
 const UPLOADS: usize = 50;
@@ -30,11 +28,7 @@ async fn fifty_uploads_survive_a_network_that_keeps_cutting() {
         let len = rng.random_range(1_000_000..=8_000_000);
         let (path, bytes) = write_pdf(phone.dir.path(), &format!("m{n}.pdf"), len);
         total += len as u64;
-        let item = phone
-            .materials
-            .add(AddMaterial::file(path.to_string_lossy()))
-            .await
-            .unwrap();
+        let item = phone.add(&path).await;
         // The source can go: the queue keeps its own prepared copy.
         std::fs::remove_file(&path).unwrap();
         sources.insert(item.id.clone(), sha256_hex(&bytes));

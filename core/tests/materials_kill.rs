@@ -7,18 +7,16 @@
 //! would in the phone's keystore.
 
 mod common;
-mod materials_common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
 use banshitong_core::Client;
 use banshitong_core::materials::AddMaterial;
 use banshitong_core::platform::{KeyringSecretStore, SecretStore};
+use common::materials::*;
 use common::*;
-use materials_common::*;
 use rand::Rng;
 
 const CHILD: &str = "upload_until_killed";
@@ -67,20 +65,11 @@ async fn killed_half_way_the_upload_finishes_in_a_new_process() {
     let source = tempfile::tempdir().unwrap();
     let (path, bytes) = write_pdf(source.path(), "big.pdf", SIZE);
 
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            CHILD,
-            "--nocapture",
-            "--test-threads=1",
-        ])
+    let mut child = test_child(CHILD)
         .env("BST_KILL_API", &api)
         .env("BST_KILL_DIR", dir.path())
         .env("BST_KILL_SERVICE", &service)
         .env("BST_KILL_FILE", &path)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     // Read on a blocking thread: the server and proxy the child talks to
@@ -125,28 +114,13 @@ async fn killed_half_way_the_upload_finishes_in_a_new_process() {
     assert!(upload.finished);
     eprintln!(
         "killed at {sent_when_killed} of {SIZE} bytes; {} bytes sent again",
-        upload.received_bytes - upload.length
+        upload.resent_bytes()
     );
     assert!(
-        upload.received_bytes - upload.length <= CHUNK,
+        upload.resent_bytes() <= CHUNK,
         "at most one chunk sent again: {upload:?}"
     );
-    let token = secrets.get("session").unwrap().unwrap();
-    let session: serde_json::Value = serde_json::from_slice(&token).unwrap();
-    let access = session["tokens"]["access_token"].as_str().unwrap();
-    let content = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/materials/{}/content",
-            server.base_url(),
-            material_ref(&done)
-        ))
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let content = material_content(&server, &*secrets, &material_ref(&done)).await;
     assert!(
         content[..] == bytes[..],
         "the platform holds the file intact"

@@ -3,15 +3,14 @@
 //! their draft's slot; the library shows offline.
 
 mod common;
-mod materials_common;
 
 use banshitong_core::auth::Verification;
 use banshitong_core::materials::{AddMaterial, MaterialProblem, Reuse, UploadState};
 use banshitong_core::{Client, Error};
 use banshitong_forms::{FormSchema, MaterialSlot};
 use banshitong_server::TestServer;
+use common::materials::*;
 use common::*;
-use materials_common::*;
 
 async fn verify(client: &Client, phone_number: &str) {
     client
@@ -54,19 +53,14 @@ async fn a_file_the_platform_holds_is_not_sent_again() {
     let server = dev_server().await;
     let phone = phone(&server, &server.base_url(), "13600000001").await;
     let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 1024 * 1024);
-    let first = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
-    let first = finished(&phone.materials, &first.id).await;
+    let first = phone.upload(&path).await;
     let upload_requests = requests_seen(&server, "/api/v1/uploads").await;
 
     let again = phone
         .materials
         .add(AddMaterial {
             display_name: Some("再次添加".into()),
-            ..AddMaterial::file(path.to_string_lossy())
+            ..file(&path)
         })
         .await
         .unwrap();
@@ -151,7 +145,7 @@ async fn a_finished_upload_fills_its_draft_slot_and_wrong_types_are_refused() {
     let for_slot = |path: &std::path::Path| AddMaterial {
         draft_id: Some(draft.id.clone()),
         slot_key: Some(slot.key.clone()),
-        ..AddMaterial::file(path.to_string_lossy())
+        ..file(path)
     };
 
     // One file more than the slot takes: the oldest makes room.
@@ -181,7 +175,7 @@ async fn a_finished_upload_fills_its_draft_slot_and_wrong_types_are_refused() {
         .add(AddMaterial {
             draft_id: Some(photo_draft.id.clone()),
             slot_key: Some(photo_slot.key.clone()),
-            ..AddMaterial::file(pdf.to_string_lossy())
+            ..file(&pdf)
         })
         .await
         .unwrap_err();
@@ -207,7 +201,7 @@ async fn a_finished_upload_fills_its_draft_slot_and_wrong_types_are_refused() {
         .add(AddMaterial {
             draft_id: Some(draft.id.clone()),
             slot_key: Some("no_such_slot".into()),
-            ..AddMaterial::file(pdf.to_string_lossy())
+            ..file(&pdf)
         })
         .await
         .unwrap_err();
@@ -216,7 +210,7 @@ async fn a_finished_upload_fills_its_draft_slot_and_wrong_types_are_refused() {
         .materials
         .add(AddMaterial {
             draft_id: Some(draft.id.clone()),
-            ..AddMaterial::file(pdf.to_string_lossy())
+            ..file(&pdf)
         })
         .await
         .unwrap_err();
@@ -229,9 +223,7 @@ async fn unreadable_files_get_clear_errors_and_queue_nothing() {
     let phone = phone(&server, &server.base_url(), "13600000004").await;
     let missing = phone
         .materials
-        .add(AddMaterial::file(
-            phone.dir.path().join("missing.jpg").to_string_lossy(),
-        ))
+        .add(file(&phone.dir.path().join("missing.jpg")))
         .await
         .unwrap_err();
     assert!(
@@ -247,10 +239,7 @@ async fn unreadable_files_get_clear_errors_and_queue_nothing() {
     let renamed = phone.dir.path().join("not-really.pdf");
     std::fs::write(&renamed, b"\x89PNG\r\n\x1a\n not a pdf at all").unwrap();
     assert!(matches!(
-        phone
-            .materials
-            .add(AddMaterial::file(renamed.to_string_lossy()))
-            .await,
+        phone.materials.add(file(&renamed)).await,
         Err(Error::BadMaterial { .. })
     ));
     assert!(phone.materials.uploads().await.unwrap().is_empty());
@@ -264,12 +253,7 @@ async fn the_library_shows_offline_what_the_platform_last_said() {
     let proxy = Proxy::start(server.addr()).await;
     let phone = phone(&server, &proxy.url(), "13600000005").await;
     let (path, _) = write_pdf(phone.dir.path(), "a.pdf", 100 * 1024);
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
-    let done = finished(&phone.materials, &item.id).await;
+    let done = phone.upload(&path).await;
     let online = phone.materials.library().await.unwrap();
     assert_eq!(online.mine.len(), 1);
     assert_eq!(online.mine[0].id, material_ref(&done));

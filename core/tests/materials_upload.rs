@@ -2,13 +2,12 @@
 //! resume, cancel, and the library.
 
 mod common;
-mod materials_common;
 
 use std::time::{Duration, Instant};
 
 use banshitong_core::materials::{AddMaterial, MediaType, Reuse, UploadState};
+use common::materials::*;
 use common::*;
-use materials_common::*;
 
 #[tokio::test]
 async fn a_pdf_goes_up_with_progress_and_lands_in_the_library() {
@@ -17,11 +16,7 @@ async fn a_pdf_goes_up_with_progress_and_lands_in_the_library() {
     let (path, bytes) = write_pdf(phone.dir.path(), "户口簿.pdf", 3 * 1024 * 1024 + 77);
     let started = Instant::now();
 
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    let item = phone.add(&path).await;
     assert_eq!(item.media_type, MediaType::Pdf);
     assert_eq!(item.sha256, sha256_hex(&bytes));
     assert_eq!(item.total_bytes, bytes.len() as u64);
@@ -88,12 +83,7 @@ async fn pause_stops_where_it_is_and_resume_goes_on_from_there() {
     let server = dev_server().await;
     let proxy = slow_proxy(&server, Duration::from_millis(40)).await;
     let phone = phone(&server, &proxy.url(), "13700000002").await;
-    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 8 * 1024 * 1024);
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    let (item, bytes) = phone.add_pdf("a.pdf", 8 * 1024 * 1024).await;
     progress_until(&phone.materials, &item.id, |p| p.sent_bytes >= 2 * CHUNK).await;
 
     let paused = phone.materials.pause(item.id.clone()).await.unwrap();
@@ -115,15 +105,9 @@ async fn pause_stops_where_it_is_and_resume_goes_on_from_there() {
     let resumed = phone.materials.resume(item.id.clone()).await.unwrap();
     assert!(!resumed.state.is_final());
     let done = finished(&phone.materials, &item.id).await;
-    assert_eq!(
-        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
-        sha256_hex(&bytes)
-    );
-    let upload = only_upload(&server).await;
-    assert!(
-        upload.received_bytes - upload.length <= CHUNK,
-        "pausing re-sent at most the chunk it abandoned: {upload:?}"
-    );
+    assert_platform_holds(&server, &phone.secrets, &done, &bytes).await;
+    // Pausing re-sent at most the chunk it abandoned.
+    assert_at_most_one_chunk_resent(&server).await;
 }
 
 #[tokio::test]
@@ -131,12 +115,7 @@ async fn cancel_tells_the_platform_to_drop_the_upload() {
     let server = dev_server().await;
     let proxy = slow_proxy(&server, Duration::from_millis(40)).await;
     let phone = phone(&server, &proxy.url(), "13700000003").await;
-    let (path, _) = write_pdf(phone.dir.path(), "a.pdf", 8 * 1024 * 1024);
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    let (item, _) = phone.add_pdf("a.pdf", 8 * 1024 * 1024).await;
     progress_until(&phone.materials, &item.id, |p| p.sent_bytes >= CHUNK).await;
     assert_eq!(dev_uploads(&server).await.len(), 1);
 
@@ -166,19 +145,11 @@ async fn added_offline_it_goes_up_when_the_network_returns() {
     let server = dev_server().await;
     let proxy = Proxy::start(server.addr()).await;
     let phone = phone(&server, &proxy.url(), "13700000004").await;
-    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 1024 * 1024);
 
     proxy.set(Mode::Refuse);
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    let (item, bytes) = phone.add_pdf("a.pdf", 1024 * 1024).await;
     assert_eq!(item.state, UploadState::Queued, "queued without a network");
-    let waiting = progress_until(&phone.materials, &item.id, |p| {
-        matches!(p.state, UploadState::RetryWaiting { .. })
-    })
-    .await;
+    let waiting = retry_waiting(&phone.materials, &item.id).await;
     let UploadState::RetryWaiting {
         attempts,
         next_attempt_at_ms,
@@ -194,10 +165,7 @@ async fn added_offline_it_goes_up_when_the_network_returns() {
     proxy.set(Mode::Pass);
     phone.materials.network_available();
     let done = finished(&phone.materials, &item.id).await;
-    assert_eq!(
-        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
-        sha256_hex(&bytes)
-    );
+    assert_platform_holds(&server, &phone.secrets, &done, &bytes).await;
 }
 
 #[tokio::test]
@@ -206,28 +174,17 @@ async fn an_expired_upload_starts_over_cleanly() {
     let server = dev_server().await;
     let proxy = Proxy::start(server.addr()).await;
     let phone = phone(&server, &proxy.url(), "13700000005").await;
-    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 2 * 1024 * 1024);
     // Half way, the network goes; meanwhile the platform lets the upload expire.
     proxy.go_offline_after(1024 * 1024);
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
-    progress_until(&phone.materials, &item.id, |p| {
-        matches!(p.state, UploadState::RetryWaiting { .. })
-    })
-    .await;
+    let (item, bytes) = phone.add_pdf("a.pdf", 2 * 1024 * 1024).await;
+    retry_waiting(&phone.materials, &item.id).await;
     assert!(only_upload(&server).await.offset > 0);
     assert_eq!(expire_uploads(&server).await, 1);
 
     proxy.set(Mode::Pass);
     phone.materials.resume(item.id.clone()).await.unwrap();
     let done = finished(&phone.materials, &item.id).await;
-    assert_eq!(
-        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
-        sha256_hex(&bytes)
-    );
+    assert_platform_holds(&server, &phone.secrets, &done, &bytes).await;
     let uploads = dev_uploads(&server).await;
     assert_eq!(uploads.len(), 2, "{uploads:?}");
     assert!(uploads[0].expired && !uploads[0].finished);
@@ -244,27 +201,18 @@ async fn an_access_token_expiring_mid_upload_is_refreshed() {
     let server = dev_server().await;
     let proxy = slow_proxy(&server, Duration::from_millis(30)).await;
     let phone = phone(&server, &proxy.url(), "13700000006").await;
-    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 8 * 1024 * 1024);
     let refreshes_before = refresh_grants(&server).await;
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    let (item, bytes) = phone.add_pdf("a.pdf", 8 * 1024 * 1024).await;
     progress_until(&phone.materials, &item.id, |p| p.sent_bytes >= CHUNK).await;
     expire_access_tokens(&server).await;
 
     let done = finished(&phone.materials, &item.id).await;
-    assert_eq!(
-        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
-        sha256_hex(&bytes)
-    );
+    assert_platform_holds(&server, &phone.secrets, &done, &bytes).await;
     assert!(
         refresh_grants(&server).await > refreshes_before,
         "the token was refreshed"
     );
-    let upload = only_upload(&server).await;
-    assert!(upload.received_bytes - upload.length <= CHUNK, "{upload:?}");
+    assert_at_most_one_chunk_resent(&server).await;
 }
 
 #[tokio::test]
@@ -273,15 +221,10 @@ async fn a_file_the_platform_refuses_fails_with_its_reason() {
     let server = dev_server().await;
     let proxy = Proxy::start(server.addr()).await;
     let phone = phone(&server, &proxy.url(), "13700000007").await;
-    let (path, _) = write_pdf(phone.dir.path(), "a.pdf", 1024 * 1024);
     // Queued while offline; then the prepared file is damaged on disk, so
     // the whole-file check at the end fails on the platform (422).
     proxy.set(Mode::Refuse);
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    let (item, _) = phone.add_pdf("a.pdf", 1024 * 1024).await;
     phone.materials.pause(item.id.clone()).await.unwrap();
     let prepared = prepared_files(phone.dir.path());
     assert_eq!(prepared.len(), 1);
@@ -312,12 +255,7 @@ async fn a_file_over_the_platform_limit_fails_at_creation() {
     .unwrap();
     let phone = phone(&server, &server.base_url(), "13700000008").await;
     let (path, _) = write_pdf(phone.dir.path(), "big.pdf", 1024 * 1024);
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
-    let failed = finished(&phone.materials, &item.id).await;
+    let failed = phone.upload(&path).await;
     assert!(
         matches!(failed.state, UploadState::Failed { .. }),
         "{:?}",
@@ -332,19 +270,11 @@ async fn a_restarted_app_resumes_from_the_platform_offset() {
     let server = dev_server().await;
     let proxy = Proxy::start(server.addr()).await;
     let first = phone(&server, &proxy.url(), "13700000009").await;
-    let (path, bytes) = write_pdf(first.dir.path(), "a.pdf", 3 * 1024 * 1024);
     // The network goes a third of the way in; the app is closed while the
     // upload waits for it.
     proxy.go_offline_after(1024 * 1024);
-    let item = first
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
-    progress_until(&first.materials, &item.id, |p| {
-        matches!(p.state, UploadState::RetryWaiting { .. })
-    })
-    .await;
+    let (item, bytes) = first.add_pdf("a.pdf", 3 * 1024 * 1024).await;
+    retry_waiting(&first.materials, &item.id).await;
     let held = only_upload(&server).await;
     assert!(held.offset > 0 && !held.finished);
     let materials_phone = first.dir;
@@ -356,12 +286,8 @@ async fn a_restarted_app_resumes_from_the_platform_offset() {
     let client = client_at(&proxy.url(), materials_phone.path(), secrets.clone());
     let materials = client.materials().await.unwrap();
     let done = finished(&materials, &item.id).await;
-    assert_eq!(
-        content_sha256(&server, &secrets, &material_ref(&done)).await,
-        sha256_hex(&bytes)
-    );
-    let upload = only_upload(&server).await;
-    assert!(upload.received_bytes - upload.length <= CHUNK, "{upload:?}");
+    assert_platform_holds(&server, &secrets, &done, &bytes).await;
+    assert_at_most_one_chunk_resent(&server).await;
 }
 
 #[tokio::test]
@@ -377,16 +303,8 @@ async fn damaged_chunks_offset_mismatches_and_a_busy_platform_are_ridden_out() {
     let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 1024 * 1024);
     inject_fault(&server, uploads, 460, 2, None).await;
     inject_fault(&server, uploads, 409, 1, None).await;
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
-    let done = finished(&phone.materials, &item.id).await;
-    assert_eq!(
-        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
-        sha256_hex(&bytes)
-    );
+    let done = phone.upload(&path).await;
+    assert_platform_holds(&server, &phone.secrets, &done, &bytes).await;
     assert_eq!(
         requests_seen(&server, uploads).await,
         4 + 3 + 1,
@@ -394,14 +312,9 @@ async fn damaged_chunks_offset_mismatches_and_a_busy_platform_are_ridden_out() {
     );
 
     // A busy platform: the upload waits as long as it asked.
-    let (path, bytes) = write_pdf(phone.dir.path(), "b.pdf", 1024 * 1024);
     // (Three seconds: longer than the first back-off would be.)
     inject_fault(&server, uploads, 503, 1, Some(3)).await;
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    let (item, bytes) = phone.add_pdf("b.pdf", 1024 * 1024).await;
     let waiting = progress_until(&phone.materials, &item.id, |p| {
         matches!(p.state, UploadState::RetryWaiting { .. }) || p.state.is_final()
     })
@@ -420,10 +333,7 @@ async fn damaged_chunks_offset_mismatches_and_a_busy_platform_are_ridden_out() {
         "Retry-After: 3 honoured ({wait_ms} ms): {last_error}"
     );
     let done = finished(&phone.materials, &item.id).await;
-    assert_eq!(
-        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
-        sha256_hex(&bytes)
-    );
+    assert_platform_holds(&server, &phone.secrets, &done, &bytes).await;
 }
 
 fn now_ms() -> i64 {
@@ -446,12 +356,7 @@ async fn signing_out_stops_uploads_and_signing_back_in_resumes_them() {
         .set_password(password, None)
         .await
         .unwrap();
-    let (path, bytes) = write_pdf(phone.dir.path(), "a.pdf", 8 * 1024 * 1024);
-    let item = phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    let (item, bytes) = phone.add_pdf("a.pdf", 8 * 1024 * 1024).await;
     progress_until(&phone.materials, &item.id, |p| p.sent_bytes >= CHUNK).await;
 
     phone.client.auth().sign_out(false).await.unwrap();
@@ -484,12 +389,8 @@ async fn signing_out_stops_uploads_and_signing_back_in_resumes_them() {
         .unwrap();
     let materials = phone.client.materials().await.unwrap();
     let done = finished(&materials, &item.id).await;
-    assert_eq!(
-        content_sha256(&server, &phone.secrets, &material_ref(&done)).await,
-        sha256_hex(&bytes)
-    );
-    let upload = only_upload(&server).await;
-    assert!(upload.received_bytes - upload.length <= CHUNK, "{upload:?}");
+    assert_platform_holds(&server, &phone.secrets, &done, &bytes).await;
+    assert_at_most_one_chunk_resent(&server).await;
 }
 
 #[tokio::test]
@@ -498,13 +399,8 @@ async fn signing_out_with_a_wipe_deletes_the_waiting_files() {
     let server = dev_server().await;
     let proxy = Proxy::start(server.addr()).await;
     let phone = phone(&server, &proxy.url(), "13700000013").await;
-    let (path, _) = write_pdf(phone.dir.path(), "a.pdf", 100 * 1024);
     proxy.set(Mode::Refuse);
-    phone
-        .materials
-        .add(AddMaterial::file(path.to_string_lossy()))
-        .await
-        .unwrap();
+    phone.add_pdf("a.pdf", 100 * 1024).await;
     assert_eq!(prepared_files(phone.dir.path()).len(), 1);
     phone.client.auth().sign_out(true).await.unwrap();
     assert!(prepared_files(phone.dir.path()).is_empty());
@@ -529,23 +425,7 @@ async fn a_sideways_phone_photo_goes_up_upright_small_and_without_metadata() {
         .unwrap();
     assert_eq!(item.media_type, MediaType::Jpeg);
     let done = finished(&phone.materials, &item.id).await;
-    let token = stored_session(&phone.secrets)["tokens"]["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let content = reqwest::Client::new()
-        .get(format!(
-            "{}/api/v1/materials/{}/content",
-            server.base_url(),
-            material_ref(&done)
-        ))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let content = material_content(&server, &*phone.secrets, &material_ref(&done)).await;
     assert_eq!(sha256_hex(&content), item.sha256);
     let markers: Vec<u8> = photos::jpeg_segments(&content)
         .iter()

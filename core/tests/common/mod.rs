@@ -11,6 +11,7 @@ use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
 use tempfile::TempDir;
 
+pub mod materials;
 pub mod photos;
 pub mod proxy;
 
@@ -145,8 +146,31 @@ pub async fn expire_access_tokens(server: &TestServer) {
 
 /// The session JSON the core keeps in the secret store (tokens included).
 pub fn stored_session(secrets: &MemorySecretStore) -> serde_json::Value {
+    session_in(secrets)
+}
+
+/// [`stored_session`] for any secret store.
+pub fn session_in(secrets: &dyn SecretStore) -> serde_json::Value {
     let bytes = secrets.get("session").unwrap().expect("a stored session");
     serde_json::from_slice(&bytes).unwrap()
+}
+
+/// This test binary run again as a child process for its ignored test
+/// `name` alone: its stdout is piped (the child reports there), its stderr
+/// dropped. Add the child's environment, then spawn.
+pub fn test_child(name: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args([
+            "--ignored",
+            "--exact",
+            name,
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    command
 }
 
 /// A dev server whose fresh database gets `guides` generated guides. Keep

@@ -1,12 +1,11 @@
 //! What the materials tests share: files to upload, the platform's view of
 //! uploads and materials, and a signed-in client with test-sized chunks.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use banshitong_core::materials::{Materials, UploadItem, UploadProgress, UploadState};
+use banshitong_core::materials::{AddMaterial, Materials, UploadItem, UploadProgress, UploadState};
 use banshitong_core::platform::{MemorySecretStore, SecretStore};
 use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
@@ -15,7 +14,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
-use crate::common::{quick_retries, sign_in, stored_session};
+use super::{quick_retries, session_in, sign_in};
 
 /// Small chunks, so a few megabytes make many requests.
 pub const CHUNK: u64 = 256 * 1024;
@@ -54,6 +53,31 @@ pub async fn phone(server: &TestServer, api: &str, phone_number: &str) -> Phone 
     }
 }
 
+/// What to add for the file at `path`, with nothing else asked.
+pub fn file(path: &Path) -> AddMaterial {
+    AddMaterial::file(path.to_string_lossy())
+}
+
+impl Phone {
+    /// Queues the file at `path`, which the queue must take.
+    pub async fn add(&self, path: &Path) -> UploadItem {
+        self.materials.add(file(path)).await.unwrap()
+    }
+
+    /// Writes a new PDF of `len` bytes into the phone's folder and queues
+    /// it: the queued item and the file's bytes.
+    pub async fn add_pdf(&self, name: &str, len: usize) -> (UploadItem, Vec<u8>) {
+        let (path, bytes) = write_pdf(self.dir.path(), name, len);
+        (self.add(&path).await, bytes)
+    }
+
+    /// Queues the file at `path` and waits until its upload ends.
+    pub async fn upload(&self, path: &Path) -> UploadItem {
+        let item = self.add(path).await;
+        finished(&self.materials, &item.id).await
+    }
+}
+
 /// A PDF of `len` bytes (random inside, so every file is new).
 pub fn pdf_bytes(len: usize) -> Vec<u8> {
     let mut bytes = vec![0u8; len];
@@ -89,6 +113,13 @@ pub struct DevUpload {
     pub material_id: Option<String>,
 }
 
+impl DevUpload {
+    /// The bytes the platform received more than once.
+    pub fn resent_bytes(&self) -> u64 {
+        self.received_bytes - self.length
+    }
+}
+
 /// `GET /dev/uploads`: every upload the platform has (oldest first).
 pub async fn dev_uploads(server: &TestServer) -> Vec<DevUpload> {
     #[derive(Deserialize)]
@@ -121,13 +152,14 @@ pub async fn expire_uploads(server: &TestServer) -> u64 {
     body["expired"].as_u64().unwrap()
 }
 
-/// The sha256 of a material's bytes as the platform serves them.
-pub async fn content_sha256(server: &TestServer, secrets: &MemorySecretStore, id: &str) -> String {
-    let token = stored_session(secrets)["tokens"]["access_token"]
+/// A material's bytes as the platform serves them to the user whose
+/// session `secrets` keeps.
+pub async fn material_content(server: &TestServer, secrets: &dyn SecretStore, id: &str) -> Vec<u8> {
+    let token = session_in(secrets)["tokens"]["access_token"]
         .as_str()
         .unwrap()
         .to_owned();
-    let bytes = reqwest::Client::new()
+    reqwest::Client::new()
         .get(format!(
             "{}/api/v1/materials/{id}/content",
             server.base_url()
@@ -140,8 +172,28 @@ pub async fn content_sha256(server: &TestServer, secrets: &MemorySecretStore, id
         .unwrap()
         .bytes()
         .await
-        .unwrap();
-    sha256_hex(&bytes)
+        .unwrap()
+        .to_vec()
+}
+
+/// The sha256 of a material's bytes as the platform serves them.
+pub async fn content_sha256(server: &TestServer, secrets: &MemorySecretStore, id: &str) -> String {
+    sha256_hex(&material_content(server, secrets, id).await)
+}
+
+/// Asserts that the upload ended done and that the platform holds `bytes`
+/// as its material.
+pub async fn assert_platform_holds(
+    server: &TestServer,
+    secrets: &MemorySecretStore,
+    done: &UploadItem,
+    bytes: &[u8],
+) {
+    assert_eq!(
+        content_sha256(server, secrets, &material_ref(done)).await,
+        sha256_hex(bytes),
+        "the platform holds the file intact"
+    );
 }
 
 pub fn material_ref(item: &UploadItem) -> String {
@@ -178,6 +230,14 @@ pub async fn progress_until(
     .expect("the upload got there within a minute")
 }
 
+/// Waits (at most a minute) until the item waits to try again.
+pub async fn retry_waiting(materials: &Materials, id: &str) -> UploadProgress {
+    progress_until(materials, id, |p| {
+        matches!(p.state, UploadState::RetryWaiting { .. })
+    })
+    .await
+}
+
 /// Prepared files still waiting in the user's materials folder.
 pub fn prepared_files(data_dir: &Path) -> Vec<PathBuf> {
     let root = data_dir.join("materials");
@@ -196,8 +256,8 @@ pub fn prepared_files(data_dir: &Path) -> Vec<PathBuf> {
 
 /// A proxy that delays every answer by `latency` (and never cuts): uploads
 /// take long enough to pause, cancel or kill them half way.
-pub async fn slow_proxy(server: &TestServer, latency: Duration) -> crate::common::proxy::Proxy {
-    use crate::common::proxy::{Faults, Mode, Proxy};
+pub async fn slow_proxy(server: &TestServer, latency: Duration) -> super::proxy::Proxy {
+    use super::proxy::{Faults, Mode, Proxy};
     let proxy = Proxy::start(server.addr()).await;
     proxy.set_faults(Faults {
         min_bytes_before_cut: u64::MAX / 2,
@@ -213,4 +273,15 @@ pub async fn only_upload(server: &TestServer) -> DevUpload {
     let mut uploads = dev_uploads(server).await;
     assert_eq!(uploads.len(), 1, "{uploads:?}");
     uploads.remove(0)
+}
+
+/// Asserts that the platform's one upload got at most one chunk twice;
+/// the upload.
+pub async fn assert_at_most_one_chunk_resent(server: &TestServer) -> DevUpload {
+    let upload = only_upload(server).await;
+    assert!(
+        upload.resent_bytes() <= CHUNK,
+        "at most one chunk sent again: {upload:?}"
+    );
+    upload
 }
