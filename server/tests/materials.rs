@@ -8,7 +8,8 @@ mod common;
 use common::applications::{guide_for, held_materials, licences, submission, submit, valid_values};
 use common::auth::{USCC, post_json};
 use common::uploads::{
-    Tus, dev_upload, header, jpeg, metadata, not_a_material, pdf, png, sha256_checksum, sha256_hex,
+    Tus, dev_upload, files_in, header, jpeg, metadata, not_a_material, pdf, png, sha256_checksum,
+    sha256_hex, start, start_signed_in, upload_id,
 };
 use common::{applications, assert_problem};
 use reqwest::StatusCode;
@@ -17,49 +18,25 @@ use serde_json::json;
 const PHONE: &str = "13800000001";
 const OTHER_PHONE: &str = "13800000002";
 
-async fn start() -> (banshitong_server::TestServer, tempfile::TempDir) {
-    common::uploads::start().await
-}
-
 #[tokio::test]
 async fn a_png_declared_as_a_pdf_is_refused_when_complete_and_dropped() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (server, _dir, tus) = start_signed_in(PHONE).await;
     let file = png(3000, 1);
-    let url = tus
-        .created(
-            3000,
-            &metadata("scan.pdf", "application/pdf", Some(&sha256_hex(&file))),
-        )
-        .await;
-    assert_eq!(
-        tus.patch(&url, 0, &file[..1500], None).await.status(),
-        StatusCode::NO_CONTENT
-    );
+    let url = tus.created_for(&file, "scan.pdf", "application/pdf").await;
+    tus.patched(&url, 0, &file[..1500]).await;
     let last = tus.patch(&url, 1500, &file[1500..], None).await;
     let body = assert_problem(last, StatusCode::UNPROCESSABLE_ENTITY, "material-refused").await;
     assert_eq!(body["material_problem"], "type_mismatch");
     assert!(body["detail"].as_str().unwrap().contains("image/png"));
     assert_eq!(tus.head(&url).await.status(), StatusCode::NOT_FOUND);
     assert!(tus.materials().await.is_empty());
-    assert_eq!(
-        std::fs::read_dir(server.data_dir().join("uploads"))
-            .unwrap()
-            .count(),
-        0
-    );
-    assert_eq!(
-        std::fs::read_dir(server.data_dir().join("materials"))
-            .unwrap()
-            .count(),
-        0
-    );
+    assert_eq!(files_in(&server, "uploads"), 0);
+    assert_eq!(files_in(&server, "materials"), 0);
 }
 
 #[tokio::test]
 async fn random_bytes_are_refused_at_the_first_chunk() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     let file = not_a_material(20 * 1024 * 1024, 2);
     let url = tus
         .created(
@@ -79,10 +56,7 @@ async fn random_bytes_are_refused_at_the_first_chunk() {
 
     // Even a byte at a time: the third byte of "%PX" can't start a PDF.
     let url = tus.created(100, "").await;
-    assert_eq!(
-        tus.patch(&url, 0, b"%P", None).await.status(),
-        StatusCode::NO_CONTENT
-    );
+    tus.patched(&url, 0, b"%P").await;
     let third = tus.patch(&url, 2, b"X", None).await;
     assert_problem(
         third,
@@ -96,8 +70,7 @@ async fn random_bytes_are_refused_at_the_first_chunk() {
 
 #[tokio::test]
 async fn bytes_that_are_not_the_declared_sha256_are_refused() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     let file = jpeg(2000, 3);
     let url = tus
         .created(
@@ -121,34 +94,22 @@ async fn bytes_that_are_not_the_declared_sha256_are_refused() {
 
 #[tokio::test]
 async fn the_same_bytes_twice_are_one_material() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (server, _dir, tus) = start_signed_in(PHONE).await;
     let file = pdf(50_000, 4);
     let (first_url, first) = tus.upload(&file, "application/pdf", 20_000).await;
     // Without a declared sha256, and in other chunks: still the same bytes.
     let url = tus
         .created(50_000, &metadata("again.pdf", "application/pdf", None))
         .await;
-    let again = tus.patch(&url, 0, &file, None).await;
-    assert_eq!(again.status(), StatusCode::NO_CONTENT);
+    let again = tus.patched(&url, 0, &file).await;
     assert_eq!(header(&again, "material-id"), first);
     assert_eq!(header(&tus.head(&first_url).await, "material-id"), first);
 
     let materials = tus.materials().await;
     assert_eq!(materials.len(), 1);
     assert_eq!(materials[0]["filename"], "file");
-    assert_eq!(
-        std::fs::read_dir(server.data_dir().join("materials"))
-            .unwrap()
-            .count(),
-        1
-    );
-    assert_eq!(
-        std::fs::read_dir(server.data_dir().join("uploads"))
-            .unwrap()
-            .count(),
-        0
-    );
+    assert_eq!(files_in(&server, "materials"), 1);
+    assert_eq!(files_in(&server, "uploads"), 0);
 }
 
 #[tokio::test]
@@ -178,30 +139,18 @@ async fn the_library_is_newest_first_and_found_by_sha256() {
     assert_eq!(types, ["pdf", "png", "jpeg"]);
 
     let sha = sha256_hex(&files[1]);
-    let (status, found) = tus
-        .get_json(&format!("/api/v1/materials/by-sha256/{sha}"))
-        .await;
+    let (status, found) = tus.by_sha256(&sha).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(found, materials[1]);
-    let (status, _) = tus
-        .get_json(&format!(
-            "/api/v1/materials/by-sha256/{}",
-            sha.to_uppercase()
-        ))
-        .await;
+    let (status, _) = tus.by_sha256(&sha.to_uppercase()).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, missing) = tus
-        .get_json(&format!(
-            "/api/v1/materials/by-sha256/{}",
-            sha256_hex(b"nope")
-        ))
-        .await;
+    let (status, missing) = tus.by_sha256(&sha256_hex(b"nope")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(
         missing["type"],
         "https://banshitong.example/problems/not-found"
     );
-    let (status, _) = tus.get_json("/api/v1/materials/by-sha256/abc").await;
+    let (status, _) = tus.by_sha256("abc").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     for (file, (id, mime)) in
@@ -226,13 +175,7 @@ async fn uploads_and_materials_are_each_users_own() {
     let file = jpeg(4000, 8);
     let (_, material_id) = owner.upload(&file, "image/jpeg", 4000).await;
     let unfinished = owner.created(4000, "").await;
-    assert_eq!(
-        owner
-            .patch(&unfinished, 0, &file[..1000], None)
-            .await
-            .status(),
-        StatusCode::NO_CONTENT
-    );
+    owner.patched(&unfinished, 0, &file[..1000]).await;
 
     assert_eq!(
         other.head(&unfinished).await.status(),
@@ -251,12 +194,7 @@ async fn uploads_and_materials_are_each_users_own() {
     );
     assert_eq!(owner.offset(&unfinished).await, 1000);
     assert!(other.materials().await.is_empty());
-    let (status, _) = other
-        .get_json(&format!(
-            "/api/v1/materials/by-sha256/{}",
-            sha256_hex(&file)
-        ))
-        .await;
+    let (status, _) = other.by_sha256(&sha256_hex(&file)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(
         other.content(&material_id).await.status(),
@@ -273,8 +211,7 @@ async fn uploads_and_materials_are_each_users_own() {
 
 #[tokio::test]
 async fn licences_come_with_verification_and_companies() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (server, _dir, tus) = start_signed_in(PHONE).await;
     assert!(licences(&server, &tus.token).await.is_empty());
 
     common::auth::verify_by_face(&server, &tus.token).await;
@@ -366,14 +303,10 @@ async fn a_submission_names_only_materials_and_licences_the_applicant_holds() {
     refused(materials, "k3").await;
 
     // The upload's id names its material too.
-    let tus = Tus {
-        base: server.base_url(),
-        token: token.clone(),
-    };
+    let tus = Tus::with_token(&server, &token);
     let (upload_url, _) = tus.upload(&pdf(3000, 9), "application/pdf", 3000).await;
-    let upload_id = upload_url.rsplit('/').next().unwrap();
     let mut materials = mine.clone();
-    materials[1]["material_refs"] = json!([upload_id]);
+    materials[1]["material_refs"] = json!([upload_id(&upload_url)]);
     let accepted = submit(
         &server,
         &token,

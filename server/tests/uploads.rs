@@ -5,8 +5,8 @@
 mod common;
 
 use common::uploads::{
-    TUS, Tus, dev_upload, header, jpeg, metadata, pdf, sha1_checksum, sha256_checksum, sha256_hex,
-    start,
+    TUS, dev_upload, header, jpeg, metadata, pdf, png, sha1_checksum, sha256_checksum, sha256_hex,
+    start, start_signed_in, upload_file,
 };
 use common::{assert_problem, client};
 use reqwest::{Method, StatusCode};
@@ -43,8 +43,7 @@ async fn options_advertises_version_extensions_size_and_checksums() {
 
 #[tokio::test]
 async fn a_request_without_tus_resumable_1_0_0_gets_412_with_the_versions() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     for version in [None, Some("0.2.2")] {
         let mut request = client()
             .post(tus.endpoint())
@@ -67,8 +66,7 @@ async fn a_request_without_tus_resumable_1_0_0_gets_412_with_the_versions() {
 
 #[tokio::test]
 async fn every_answer_carries_tus_resumable_errors_included() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     // No token: 401, still a tus answer.
     let response = client()
         .post(tus.endpoint())
@@ -92,8 +90,7 @@ async fn every_answer_carries_tus_resumable_errors_included() {
 
 #[tokio::test]
 async fn creation_answers_201_with_location_and_an_http_date_expiry() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     let response = tus
         .create(1000, &metadata("身份证.jpg", "image/jpeg", None))
         .await;
@@ -123,8 +120,7 @@ async fn creation_answers_201_with_location_and_an_http_date_expiry() {
 
 #[tokio::test]
 async fn creation_refuses_bad_lengths_and_metadata() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
 
     let too_big = tus.create(50 * 1024 * 1024 + 1, "").await;
     assert_eq!(header(&too_big, "tus-resumable"), TUS);
@@ -168,15 +164,9 @@ async fn creation_refuses_bad_lengths_and_metadata() {
 
 #[tokio::test]
 async fn chunks_with_sha1_and_sha256_checksums_make_a_material() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (server, _dir, tus) = start_signed_in(PHONE).await;
     let file = jpeg(300_000, 1);
-    let url = tus
-        .created(
-            file.len() as u64,
-            &metadata("户口簿.jpg", "image/jpeg", Some(&sha256_hex(&file))),
-        )
-        .await;
+    let url = tus.created_for(&file, "户口簿.jpg", "image/jpeg").await;
 
     let first = tus
         .patch(
@@ -193,10 +183,7 @@ async fn chunks_with_sha1_and_sha256_checksums_make_a_material() {
     assert!(first.headers().get("material-id").is_none());
     assert_eq!(tus.offset(&url).await, 100_000);
 
-    let second = tus
-        .patch(&url, 100_000, &file[100_000..200_000], None)
-        .await;
-    assert_eq!(second.status(), StatusCode::NO_CONTENT);
+    tus.patched(&url, 100_000, &file[100_000..200_000]).await;
     let last = tus
         .patch(
             &url,
@@ -241,16 +228,12 @@ async fn chunks_with_sha1_and_sha256_checksums_make_a_material() {
 
 #[tokio::test]
 async fn a_patch_at_the_wrong_offset_gets_409_and_changes_nothing() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     let file = pdf(1000, 2);
     let url = tus
         .created(1000, &metadata("a.pdf", "application/pdf", None))
         .await;
-    assert_eq!(
-        tus.patch(&url, 0, &file[..400], None).await.status(),
-        StatusCode::NO_CONTENT
-    );
+    tus.patched(&url, 0, &file[..400]).await;
     for wrong in [0, 300, 500] {
         let response = tus.patch(&url, wrong, &file[wrong as usize..], None).await;
         assert_eq!(header(&response, "upload-offset"), "400");
@@ -259,30 +242,19 @@ async fn a_patch_at_the_wrong_offset_gets_409_and_changes_nothing() {
         assert_eq!(body["upload_offset"], 400);
     }
     assert_eq!(tus.offset(&url).await, 400);
-    let done = tus.patch(&url, 400, &file[400..], None).await;
-    assert_eq!(done.status(), StatusCode::NO_CONTENT);
+    let done = tus.patched(&url, 400, &file[400..]).await;
     // The last chunk again (its answer lost on the way): the same answer.
-    let again = tus.patch(&url, 1000, b"", None).await;
-    assert_eq!(again.status(), StatusCode::NO_CONTENT);
+    let again = tus.patched(&url, 1000, b"").await;
     assert_eq!(header(&again, "material-id"), header(&done, "material-id"));
     assert_eq!(tus.materials().await.len(), 1);
 }
 
 #[tokio::test]
 async fn a_chunk_that_fails_its_checksum_gets_460_and_is_discarded() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (server, _dir, tus) = start_signed_in(PHONE).await;
     let file = png(2000, 3);
-    let url = tus
-        .created(
-            2000,
-            &metadata("a.png", "image/png", Some(&sha256_hex(&file))),
-        )
-        .await;
-    assert_eq!(
-        tus.patch(&url, 0, &file[..1000], None).await.status(),
-        StatusCode::NO_CONTENT
-    );
+    let url = tus.created_for(&file, "a.png", "image/png").await;
+    tus.patched(&url, 0, &file[..1000]).await;
     let mut damaged = file[1000..].to_vec();
     damaged[10] ^= 0xFF;
     for checksum in [sha256_checksum(&file[1000..]), sha1_checksum(&file[1000..])] {
@@ -320,12 +292,9 @@ async fn a_chunk_that_fails_its_checksum_gets_460_and_is_discarded() {
     assert_eq!(tus.materials().await[0]["sha256"], sha256_hex(&file));
 }
 
-use common::uploads::png;
-
 #[tokio::test]
 async fn a_patch_needs_the_offset_stream_content_type_and_an_offset() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     let url = tus.created(10, "").await;
     let response = tus
         .request(Method::PATCH, &url)
@@ -355,8 +324,7 @@ async fn a_patch_needs_the_offset_stream_content_type_and_an_offset() {
 
 #[tokio::test]
 async fn a_chunk_past_upload_length_gets_413() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     let url = tus.created(100, "").await;
     let response = tus.patch(&url, 0, &jpeg(101, 5), None).await;
     assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large").await;
@@ -365,16 +333,11 @@ async fn a_chunk_past_upload_length_gets_413() {
 
 #[tokio::test]
 async fn termination_deletes_the_upload_and_its_bytes() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (server, _dir, tus) = start_signed_in(PHONE).await;
     let file = jpeg(5000, 6);
     let url = tus.created(5000, "").await;
-    assert_eq!(
-        tus.patch(&url, 0, &file[..2000], None).await.status(),
-        StatusCode::NO_CONTENT
-    );
-    let id = url.rsplit('/').next().unwrap().to_owned();
-    let path = server.data_dir().join("uploads").join(&id);
+    tus.patched(&url, 0, &file[..2000]).await;
+    let path = upload_file(&server, &url);
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 2000);
 
     let response = tus.delete(&url).await;

@@ -11,7 +11,7 @@ use banshitong_server::{ServerConfig, TestServer};
 use common::assert_problem;
 use common::uploads::{
     TUS, Tus, dev_upload, expire_all, header, jpeg, metadata, pdf, sha256_checksum, sha256_hex,
-    start, start_with,
+    start, start_signed_in, start_with, upload_file, upload_id,
 };
 use reqwest::{Method, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -37,13 +37,6 @@ where
     panic!("{what} did not happen within 10 s");
 }
 
-fn upload_file(server: &TestServer, url: &str) -> std::path::PathBuf {
-    server
-        .data_dir()
-        .join("uploads")
-        .join(url.rsplit('/').next().unwrap())
-}
-
 #[tokio::test]
 async fn an_upload_expires_a_day_after_its_last_patch() {
     let (server, _dir) = start().await;
@@ -53,8 +46,7 @@ async fn an_upload_expires_a_day_after_its_last_patch() {
     let url = tus.created(3000, "").await;
 
     server.advance_clock(DAY - Duration::from_secs(3600));
-    let response = tus.patch(&url, 0, &file[..1000], None).await;
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let response = tus.patched(&url, 0, &file[..1000]).await;
     let expires = httpdate::parse_http_date(header(&response, "upload-expires")).unwrap();
     // A PATCH gives the upload a new day.
     server.advance_clock(DAY - Duration::from_secs(60));
@@ -85,14 +77,10 @@ async fn an_upload_expires_a_day_after_its_last_patch() {
 
 #[tokio::test]
 async fn the_dev_route_expires_every_unfinished_upload_and_deletes_its_bytes() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (server, _dir, tus) = start_signed_in(PHONE).await;
     let file = pdf(2000, 2);
     let unfinished = tus.created(2000, "").await;
-    assert_eq!(
-        tus.patch(&unfinished, 0, &file[..500], None).await.status(),
-        StatusCode::NO_CONTENT
-    );
+    tus.patched(&unfinished, 0, &file[..500]).await;
     let untouched = tus.created(10, "").await;
     let (finished, material_id) = tus.upload(&file, "application/pdf", 700).await;
 
@@ -121,10 +109,7 @@ async fn the_periodic_sweep_deletes_expired_uploads_on_its_own() {
     .await;
     let tus = Tus::sign_in(&server, PHONE).await;
     let url = tus.created(2000, "").await;
-    assert_eq!(
-        tus.patch(&url, 0, &jpeg(1000, 3), None).await.status(),
-        StatusCode::NO_CONTENT
-    );
+    tus.patched(&url, 0, &jpeg(1000, 3)).await;
     let path = upload_file(&server, &url);
     assert!(path.exists());
 
@@ -151,26 +136,19 @@ async fn a_restart_removes_what_expired_while_down_and_stray_files() {
     let server = TestServer::start(config.clone()).await.unwrap();
     let tus = Tus::sign_in(&server, PHONE).await;
     let expiring = tus.created(2000, "").await;
-    assert_eq!(
-        tus.patch(&expiring, 0, &jpeg(1000, 4), None).await.status(),
-        StatusCode::NO_CONTENT
-    );
+    tus.patched(&expiring, 0, &jpeg(1000, 4)).await;
     let living = tus.created(2000, "").await;
-    assert_eq!(
-        tus.patch(&living, 0, &jpeg(1000, 5), None).await.status(),
-        StatusCode::NO_CONTENT
-    );
+    tus.patched(&living, 0, &jpeg(1000, 5)).await;
     let (expiring_path, living_path) = (
         upload_file(&server, &expiring),
         upload_file(&server, &living),
     );
     server.shutdown().await;
 
-    let expiring_id = expiring.rsplit('/').next().unwrap();
     let conn = rusqlite::Connection::open(dir.path().join("platform.db")).unwrap();
     conn.execute(
         "UPDATE uploads SET expires_at_ms = 0 WHERE id = ?1",
-        [expiring_id],
+        [upload_id(&expiring)],
     )
     .unwrap();
     drop(conn);
@@ -180,10 +158,7 @@ async fn a_restart_removes_what_expired_while_down_and_stray_files() {
     std::fs::write(&stray_material, b"x").unwrap();
 
     let server = TestServer::start(config).await.unwrap();
-    let tus = Tus {
-        base: server.base_url(),
-        ..tus
-    };
+    let tus = Tus::with_token(&server, &tus.token);
     assert!(!expiring_path.exists());
     assert!(!stray_upload.exists() && !stray_material.exists());
     assert!(living_path.exists());
@@ -197,7 +172,7 @@ async fn a_restart_removes_what_expired_while_down_and_stray_files() {
 
 /// The path of an upload URL (the port changes with a restart).
 fn path_of(url: &str) -> String {
-    format!("/api/v1/uploads/{}", url.rsplit('/').next().unwrap())
+    format!("/api/v1/uploads/{}", upload_id(url))
 }
 
 /// Starts a PATCH over a raw connection: headers and the first `sent` of
@@ -234,15 +209,9 @@ async fn start_raw_patch(
 
 #[tokio::test]
 async fn a_body_cut_short_keeps_what_arrived_unless_it_had_a_checksum() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (server, _dir, tus) = start_signed_in(PHONE).await;
     let file = jpeg(10_000, 6);
-    let url = tus
-        .created(
-            10_000,
-            &metadata("a.jpg", "image/jpeg", Some(&sha256_hex(&file))),
-        )
-        .await;
+    let url = tus.created_for(&file, "a.jpg", "image/jpeg").await;
 
     // Without a checksum: 6000 of 10000 bytes arrive, then the connection drops.
     let stream = start_raw_patch(&tus, &url, 0, 10_000, &file[..6000], None).await;
@@ -274,8 +243,7 @@ async fn a_body_cut_short_keeps_what_arrived_unless_it_had_a_checksum() {
 
 #[tokio::test]
 async fn a_second_patch_while_one_is_in_progress_gets_409() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     let file = jpeg(2000, 7);
     let wrong = sha256_checksum(b"not these bytes");
     // The first PATCH sends its headers and 100 bytes, then waits. A probe
@@ -314,8 +282,7 @@ async fn a_second_patch_while_one_is_in_progress_gets_409() {
 
 #[tokio::test]
 async fn creation_with_upload_stores_the_first_chunk() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     let file = pdf(5000, 8);
     let post = |bytes: Vec<u8>, checksum: Option<String>| {
         let mut request = tus
@@ -367,8 +334,7 @@ async fn creation_with_upload_stores_the_first_chunk() {
 
 #[tokio::test]
 async fn x_http_method_override_is_the_method() {
-    let (server, _dir) = start().await;
-    let tus = Tus::sign_in(&server, PHONE).await;
+    let (_server, _dir, tus) = start_signed_in(PHONE).await;
     let file = jpeg(1000, 9);
     let url = tus.created(1000, "").await;
     let patched = tus

@@ -37,6 +37,13 @@ pub async fn start_with(
     (TestServer::start(config).await.unwrap(), dir)
 }
 
+/// [`start`], with a tus client signed in as `phone`.
+pub async fn start_signed_in(phone: &str) -> (TestServer, tempfile::TempDir, Tus) {
+    let (server, dir) = start().await;
+    let tus = Tus::sign_in(&server, phone).await;
+    (server, dir, tus)
+}
+
 /// A tus client for one signed-in user.
 pub struct Tus {
     pub base: String,
@@ -47,9 +54,14 @@ impl Tus {
     /// Signs `phone` in on `server`.
     pub async fn sign_in(server: &TestServer, phone: &str) -> Tus {
         let tokens = sign_in(server, phone).await;
+        Tus::with_token(server, access_token(&tokens))
+    }
+
+    /// A client for `server` sending `token`.
+    pub fn with_token(server: &TestServer, token: &str) -> Tus {
         Tus {
             base: server.base_url(),
-            token: access_token(&tokens).to_owned(),
+            token: token.to_owned(),
         }
     }
 
@@ -91,6 +103,16 @@ impl Tus {
         self.url(header(&response, "location"))
     }
 
+    /// POST for `file` that must succeed: its length, and metadata with
+    /// `filename`, `filetype` and its sha256. The upload's absolute URL.
+    pub async fn created_for(&self, file: &[u8], filename: &str, filetype: &str) -> String {
+        self.created(
+            file.len() as u64,
+            &metadata(filename, filetype, Some(&sha256_hex(file))),
+        )
+        .await
+    }
+
     pub async fn head(&self, url: &str) -> Response {
         self.request(reqwest::Method::HEAD, url)
             .send()
@@ -123,6 +145,17 @@ impl Tus {
         request.send().await.unwrap()
     }
 
+    /// PATCH without a checksum that must answer 204.
+    pub async fn patched(&self, url: &str, offset: u64, bytes: &[u8]) -> Response {
+        let response = self.patch(url, offset, bytes, None).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::NO_CONTENT,
+            "PATCH at {offset}"
+        );
+        response
+    }
+
     pub async fn delete(&self, url: &str) -> Response {
         self.request(reqwest::Method::DELETE, url)
             .send()
@@ -133,12 +166,7 @@ impl Tus {
     /// Uploads `bytes` in `chunk`-sized PATCHes with sha256 checksums;
     /// returns the upload URL and the `Material-Id` of the last answer.
     pub async fn upload(&self, bytes: &[u8], filetype: &str, chunk: usize) -> (String, String) {
-        let url = self
-            .created(
-                bytes.len() as u64,
-                &metadata("file", filetype, Some(&sha256_hex(bytes))),
-            )
-            .await;
+        let url = self.created_for(bytes, "file", filetype).await;
         let mut offset = 0;
         let mut material_id = None;
         for piece in bytes.chunks(chunk) {
@@ -178,6 +206,12 @@ impl Tus {
         body["materials"].as_array().unwrap().clone()
     }
 
+    /// `GET /api/v1/materials/by-sha256/{sha256}`.
+    pub async fn by_sha256(&self, sha256: &str) -> (StatusCode, Value) {
+        self.get_json(&format!("/api/v1/materials/by-sha256/{sha256}"))
+            .await
+    }
+
     /// The bytes of a material.
     pub async fn content(&self, material_id: &str) -> Response {
         client()
@@ -190,6 +224,23 @@ impl Tus {
             .await
             .unwrap()
     }
+}
+
+/// The id of the upload at `url`, its last segment.
+pub fn upload_id(url: &str) -> &str {
+    url.rsplit('/').next().unwrap()
+}
+
+/// Where the server keeps the bytes of the upload at `url`.
+pub fn upload_file(server: &TestServer, url: &str) -> std::path::PathBuf {
+    server.data_dir().join("uploads").join(upload_id(url))
+}
+
+/// How many files the server's data folder `folder` holds.
+pub fn files_in(server: &TestServer, folder: &str) -> usize {
+    std::fs::read_dir(server.data_dir().join(folder))
+        .unwrap()
+        .count()
 }
 
 /// A header's value as text (panics when missing).
@@ -277,7 +328,7 @@ pub async fn dev_uploads(server: &TestServer) -> Vec<Value> {
 
 /// The dev view of the upload at `url`.
 pub async fn dev_upload(server: &TestServer, url: &str) -> Value {
-    let id = url.rsplit('/').next().unwrap();
+    let id = upload_id(url);
     dev_uploads(server)
         .await
         .into_iter()
