@@ -12,6 +12,7 @@ use crate::drafts::Drafts;
 use crate::error::{Error, Result};
 use crate::events::{Connectivity, Subscription};
 use crate::http::{Endpoint, HttpClient};
+use crate::licences::{Licences, Verifier};
 use crate::materials::Materials;
 use crate::platform::SecretStore;
 use crate::preferences::Preferences;
@@ -37,6 +38,9 @@ struct Inner {
     auth: Auth,
     session: Arc<Session>,
     personal: Arc<PersonalDbs>,
+    secrets: Arc<dyn SecretStore>,
+    /// Built once, so its parsed caches are shared by every caller.
+    verifier: Verifier,
     /// The signed-in user's drafts (and their outbox sender), kept while
     /// that user stays signed in.
     drafts: tokio::sync::Mutex<Option<Drafts>>,
@@ -67,10 +71,18 @@ impl Client {
         let catalog_db = open_catalog_db(&config.data_dir_path())?;
         let personal = Arc::new(PersonalDbs::new(config.data_dir_path(), secrets.clone()));
         let session = Arc::new(Session::restore(http.clone(), secrets.clone()));
+        let verifier = Verifier::new(http.clone(), catalog_db.clone());
         Ok(Self {
             inner: Arc::new(Inner {
                 catalog: Catalog::new(http.clone(), catalog_db),
-                auth: Auth::new(http.clone(), session.clone(), secrets, personal.clone()),
+                auth: Auth::new(
+                    http.clone(),
+                    session.clone(),
+                    secrets.clone(),
+                    personal.clone(),
+                ),
+                secrets,
+                verifier,
                 session,
                 personal,
                 config,
@@ -174,6 +186,29 @@ impl Client {
         .await?;
         *current = Some(materials.clone());
         Ok(materials)
+    }
+
+    /// The signed-in user's electronic licences: synced into their
+    /// encrypted database, presented as QR codes (offline too).
+    pub async fn licences(&self) -> Result<Licences> {
+        let user = self
+            .inner
+            .session
+            .signed_in_user()
+            .ok_or(Error::Unauthorized)?;
+        let db = self.inner.personal.open(&user).await?;
+        Ok(Licences::open_for(
+            user,
+            db,
+            self.inner.session.clone(),
+            self.inner.secrets.clone(),
+        ))
+    }
+
+    /// Checks shown licence QR codes; needs no sign-in, and works offline
+    /// from its cached issuer keys and status lists.
+    pub fn verifier(&self) -> Verifier {
+        self.inner.verifier.clone()
     }
 
     /// The signed-in user's settings. Another account on the same phone has

@@ -16,6 +16,7 @@ pub mod drafts;
 mod error;
 pub mod events;
 pub mod http;
+pub mod licences;
 pub mod materials;
 pub mod platform;
 pub mod preferences;

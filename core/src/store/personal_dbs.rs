@@ -54,6 +54,8 @@ impl PersonalDbs {
         }
         // Photos waiting for upload are personal data too.
         crate::materials::remove_user_files(&self.data_dir, user_id)?;
+        // The licence device keys belong to this user on this device.
+        crate::licences::forget_device_keys(self.secrets.as_ref(), user_id)?;
         self.secrets.delete(&key_name)?;
         // A database from before key ids used the plain name.
         self.secrets.delete(&files.key_name)

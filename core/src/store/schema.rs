@@ -67,6 +67,26 @@ pub const CATALOG: Migrations = Migrations(&[
         etag TEXT,
         fetched_at_ms INTEGER NOT NULL
      );",
+    // 4: the licence verifier's caches (licences/verifier): trusted issuer
+    // keys, signed status lists with their fetch time, and the nonces of
+    // presentations already seen, so a replay is refused after a restart.
+    "CREATE TABLE trusted_issuers (
+        kid BLOB PRIMARY KEY,
+        suite TEXT NOT NULL,
+        public_key BLOB NOT NULL,
+        name TEXT NOT NULL,
+        fetched_at_ms INTEGER NOT NULL
+     );
+     CREATE TABLE status_lists (
+        id TEXT PRIMARY KEY,
+        cose BLOB NOT NULL,
+        fetched_at_ms INTEGER NOT NULL
+     );
+     CREATE TABLE seen_nonces (
+        nonce BLOB PRIMARY KEY,
+        until_ms INTEGER NOT NULL
+     ) WITHOUT ROWID;
+     CREATE INDEX seen_nonces_until ON seen_nonces(until_ms);",
 ]);
 
 /// `user-<id>.db`: one person's data, encrypted at rest.
@@ -134,5 +154,31 @@ pub const PERSONAL: Migrations = Migrations(&[
         id INTEGER PRIMARY KEY CHECK (id = 1),
         body TEXT NOT NULL,
         fetched_at_ms INTEGER NOT NULL
+     );",
+    // 4: the user's electronic licences, synced for offline showing, and
+    // the device certificates that bind this device's key to the user
+    // (licences/).
+    "CREATE TABLE licences (
+        id TEXT PRIMARY KEY,
+        licence_type TEXT NOT NULL,
+        title TEXT NOT NULL,
+        issuer TEXT NOT NULL,
+        suite TEXT NOT NULL,
+        cose BLOB NOT NULL,
+        claims_json TEXT NOT NULL,
+        valid_from TEXT,
+        valid_until TEXT,
+        status TEXT NOT NULL,
+        status_list_id TEXT,
+        status_list_index INTEGER,
+        synced_at_ms INTEGER NOT NULL
+     );
+     CREATE TABLE licence_devices (
+        suite TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        public_key BLOB NOT NULL,
+        certificate BLOB NOT NULL,
+        expires_at_ms INTEGER,
+        registered_at_ms INTEGER NOT NULL
      );",
 ]);
