@@ -1,12 +1,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use banshitong_trust::Suite;
+
 /// How one server instance runs.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// Where the server keeps its state (`platform.db`, and the bytes of
-    /// uploads and materials under `uploads/` and `materials/`). Created if
-    /// missing.
+    /// Where the server keeps its state (`platform.db`, the bytes of
+    /// uploads and materials under `uploads/` and `materials/`, the issuer's
+    /// private keys under `issuer-keys/`). Created if missing.
     pub data_dir: PathBuf,
     /// Enables the `/dev/*` routes (fault injection, request counting, the
     /// SMS outbox, auth statistics). Without it those paths do not exist, so
@@ -29,6 +31,20 @@ pub struct ServerConfig {
     /// How often the server looks for expired uploads to delete (it also
     /// does at start-up). Default [`ServerConfig::DEFAULT_UPLOAD_SWEEP_INTERVAL`].
     pub upload_sweep_interval: Duration,
+    /// Which issuer key signs licences, device certificates and status
+    /// lists from now on (keys of every suite are made and published
+    /// either way; a licence keeps the suite it was signed with). Default
+    /// Ed25519.
+    pub licence_suite: Suite,
+    /// How long an online presentation token (`BST0:`) can be checked.
+    /// Default [`ServerConfig::DEFAULT_PRESENTATION_TOKEN_TTL`].
+    pub presentation_token_ttl: Duration,
+    /// The max-age of a signed status list: the `ttl` it carries and its
+    /// `Cache-Control`. Default [`ServerConfig::DEFAULT_STATUS_LIST_TTL`].
+    pub status_list_ttl: Duration,
+    /// How long a device certificate is valid. Default
+    /// [`ServerConfig::DEFAULT_DEVICE_CERTIFICATE_TTL`].
+    pub device_certificate_ttl: Duration,
 }
 
 impl ServerConfig {
@@ -47,6 +63,15 @@ impl ServerConfig {
     /// The default pause between two sweeps of expired uploads: one minute.
     pub const DEFAULT_UPLOAD_SWEEP_INTERVAL: Duration = Duration::from_secs(60);
 
+    /// The default lifetime of an online presentation token: 60 seconds.
+    pub const DEFAULT_PRESENTATION_TOKEN_TTL: Duration = Duration::from_secs(60);
+
+    /// The default max-age of a status list: five minutes.
+    pub const DEFAULT_STATUS_LIST_TTL: Duration = Duration::from_secs(300);
+
+    /// The default lifetime of a device certificate: a year.
+    pub const DEFAULT_DEVICE_CERTIFICATE_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
+
     /// A config with the given data dir and mode and defaults for the rest.
     pub fn new(data_dir: impl Into<PathBuf>, dev: bool) -> ServerConfig {
         ServerConfig {
@@ -57,6 +82,10 @@ impl ServerConfig {
             max_material_bytes: Self::DEFAULT_MAX_MATERIAL_BYTES,
             upload_expiry: Self::DEFAULT_UPLOAD_EXPIRY,
             upload_sweep_interval: Self::DEFAULT_UPLOAD_SWEEP_INTERVAL,
+            licence_suite: Suite::Ed25519,
+            presentation_token_ttl: Self::DEFAULT_PRESENTATION_TOKEN_TTL,
+            status_list_ttl: Self::DEFAULT_STATUS_LIST_TTL,
+            device_certificate_ttl: Self::DEFAULT_DEVICE_CERTIFICATE_TTL,
         }
     }
 }

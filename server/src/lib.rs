@@ -21,6 +21,7 @@ mod clock;
 mod config;
 mod db;
 mod dev;
+mod devices;
 mod etag;
 mod extract;
 mod forms;
@@ -33,6 +34,7 @@ mod seed;
 mod serve;
 mod state;
 mod test_server;
+mod trust;
 mod uploads;
 
 pub use config::ServerConfig;

@@ -102,6 +102,19 @@ fn all_routes() -> Vec<Route> {
         Route::new(Method::PUT, "/api/v1/drafts/{id}", api::drafts::put),
         Route::new(Method::DELETE, "/api/v1/drafts/{id}", api::drafts::delete),
         Route::new(Method::GET, "/api/v1/me/licences", api::licences::list),
+        Route::new(
+            Method::POST,
+            "/api/v1/licences/{id}/presentations",
+            api::licences::present,
+        ),
+        Route::new(Method::GET, "/api/v1/trust/issuers", api::trust::issuers),
+        Route::new(
+            Method::GET,
+            "/api/v1/trust/status-lists/{id}",
+            api::trust::status_list,
+        ),
+        Route::new(Method::POST, "/api/v1/devices", api::devices::register),
+        Route::new(Method::POST, "/api/v1/verify", api::verify::check),
         Route::new(Method::OPTIONS, "/api/v1/uploads/", api::uploads::options),
         Route::new(Method::POST, "/api/v1/uploads/", api::uploads::create),
         Route::new(Method::HEAD, "/api/v1/uploads/{id}", api::uploads::head),
@@ -134,6 +147,12 @@ fn all_routes() -> Vec<Route> {
         Route::new(Method::GET, "/dev/applications", dev::applications::list).dev_only(),
         Route::new(Method::GET, "/dev/uploads", dev::uploads::list).dev_only(),
         Route::new(Method::POST, "/dev/uploads/expire", dev::uploads::expire).dev_only(),
+        Route::new(
+            Method::POST,
+            "/dev/licences/{id}/revoke",
+            dev::licences::revoke,
+        )
+        .dev_only(),
     ]
 }
 

@@ -7,6 +7,7 @@ use crate::catalog::snapshot_cache::SnapshotCache;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::dev::DevState;
+use crate::trust::{Issuer, IssuerKeys};
 use crate::uploads::Uploads;
 
 #[derive(Clone)]
@@ -24,6 +25,8 @@ pub(crate) struct AppState {
     /// Where upload and material bytes go, the upload limits, the PATCHes
     /// in progress, and the sweep of expired uploads.
     pub(crate) uploads: Uploads,
+    /// The issuer keys and the lifetimes of what they sign.
+    pub(crate) issuer: Issuer,
 }
 
 impl AppState {
@@ -31,6 +34,17 @@ impl AppState {
         let db = Db::open(config.data_dir.clone(), config.catalog_guides).await?;
         let clock = Clock::default();
         let uploads = Uploads::open(config, &db, &clock).await?;
+        let data_dir = config.data_dir.clone();
+        let suite = config.licence_suite;
+        let keys =
+            tokio::task::spawn_blocking(move || IssuerKeys::open(&data_dir, suite)).await??;
+        let issuer = Issuer {
+            keys: std::sync::Arc::new(keys),
+            status_list_ttl: config.status_list_ttl,
+            presentation_token_ttl: config.presentation_token_ttl,
+            device_certificate_ttl: config.device_certificate_ttl,
+            replay: std::sync::Arc::default(),
+        };
         Ok(AppState {
             db,
             dev: DevState::default(),
@@ -39,6 +53,7 @@ impl AppState {
             access_token_ttl: config.access_token_ttl,
             catalog_snapshot: SnapshotCache::default(),
             uploads,
+            issuer,
         })
     }
 }

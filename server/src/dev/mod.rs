@@ -7,6 +7,7 @@ pub(crate) mod applications;
 pub(crate) mod auth;
 pub(crate) mod catalog;
 pub(crate) mod faults;
+pub(crate) mod licences;
 pub(crate) mod request_log;
 pub(crate) mod routes;
 pub(crate) mod uploads;

@@ -31,7 +31,7 @@ const PERSON_LICENCES: [PersonLicence; 3] = [
     },
 ];
 
-const BUSINESS_LICENCE: &str = "营业执照";
+pub(crate) const BUSINESS_LICENCE: &str = "营业执照";
 const BUSINESS_LICENCE_ISSUER: &str = "云南省市场监督管理局";
 
 /// `lic_` and 24 lowercase hex digits: an id that says nothing about the

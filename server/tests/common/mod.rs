@@ -6,6 +6,7 @@
 pub mod applications;
 pub mod auth;
 pub mod catalog;
+pub mod licences;
 pub mod uploads;
 
 use reqwest::{Response, StatusCode, header};

@@ -12,6 +12,7 @@ mod v3_catalog;
 mod v4_guide_form_schema;
 mod v5_applications_and_drafts;
 mod v6_uploads_materials_licences;
+mod v7_licence_signing;
 
 use rusqlite::{Connection, Transaction};
 
@@ -44,6 +45,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 6,
         apply: v6_uploads_materials_licences::apply,
+    },
+    Migration {
+        version: 7,
+        apply: v7_licence_signing::apply,
     },
 ];
 
