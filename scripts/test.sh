@@ -25,6 +25,7 @@ rust_suite() {
     # The tus interop tests need the independent implementations (npm).
     BST_TUS_INTEROP_DIR="$(bash scripts/toolchain/tus-interop.sh)" || return 1
     export BST_TUS_INTEROP_DIR
+    BST_COSE_INTEROP_PYTHON="$(bash scripts/toolchain/cose-interop.sh)" || return 1 && export BST_COSE_INTEROP_PYTHON
     cargo fmt --all --check &&
         cargo clippy --workspace --all-targets --locked -- -D warnings &&
         cargo clippy -p banshitong-ffi --features testing --all-targets --locked -- -D warnings &&
