@@ -88,7 +88,8 @@ impl TestServer {
 
     /// Moves this server's clock forward by `by`. Every expiry the server
     /// enforces (SMS codes and their resend interval, password backoff and
-    /// lockout, authorization codes, access and refresh tokens) follows this
+    /// lockout, authorization codes, access and refresh tokens, presentation
+    /// tokens, status list signatures) follows this
     /// clock, so a test can cross one without sleeping. Time never goes back.
     pub fn advance_clock(&self, by: Duration) {
         self.clock.advance(by);
