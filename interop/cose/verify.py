@@ -60,6 +60,8 @@ def main():
     if certificate[3] != -8:
         fail(f"device key suite {certificate[3]} is not EdDSA")
     signed = verified_sign1(device_signed_bytes, certificate[4], "device signature")
+    if 10 in licence and licence[10] != certificate[2]:
+        fail("the device is certified for another user than the licence's holder")
 
     if signed[1] != hashlib.sha256(licence_bytes).digest():
         fail("the licence digest does not match the bundled licence")

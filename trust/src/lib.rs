@@ -34,7 +34,7 @@ pub use cose::{Sign1, sign1};
 pub use device::{DeviceCertificate, VerifiedDeviceCertificate, issue_device_certificate};
 pub use error::{Result, TrustError};
 pub use keys::{KeyId, SigningKey, VerifyingKey};
-pub use licence::{Licence, LicenceMetadata, StatusRef, issue_licence};
+pub use licence::{Licence, LicenceMetadata, StatusRef, issue_licence, issue_licence_to};
 pub use masking::{add_masked_twins, mask_id_number, mask_mobile, mask_name};
 pub use presentation::{
     DEFAULT_OFFLINE_LIFETIME_MS, DEFAULT_ONLINE_LIFETIME_MS, DeviceSigned, NONCE_LEN,

@@ -10,6 +10,7 @@
 //!   6 valid until (YYYY-MM-DD, optional: absent for 长期 / no end)
 //!   7 status list id (text)      8 status list index (uint)
 //!   9 claim digests (array of 32-byte byte strings, sorted)
+//!  10 holder: the user id device certificates name as subject (optional)
 
 use ciborium::Value;
 
@@ -58,6 +59,9 @@ pub struct Licence {
     pub suite: Suite,
     pub issuer_kid: KeyId,
     pub claim_digests: Vec<[u8; 32]>,
+    /// The user the licence was issued to, when bound (`issue_licence_to`):
+    /// only a device certified for this user may present it.
+    pub holder: Option<String>,
 }
 
 /// Signs a licence. Masked twins are added for name, id_number and mobile
@@ -66,6 +70,28 @@ pub struct Licence {
 pub fn issue_licence(
     issuer: &SigningKey,
     metadata: &LicenceMetadata,
+    claims: &[Claim],
+) -> Result<(Vec<u8>, DisclosableClaims)> {
+    issue(issuer, metadata, None, claims)
+}
+
+/// `issue_licence` bound to a holder: the user id that the holder's device
+/// certificates carry as subject. A verifier then refuses the licence
+/// presented from a device certified for anyone else, so licence bytes and
+/// salts copied to another account are worthless.
+pub fn issue_licence_to(
+    issuer: &SigningKey,
+    metadata: &LicenceMetadata,
+    holder: &str,
+    claims: &[Claim],
+) -> Result<(Vec<u8>, DisclosableClaims)> {
+    issue(issuer, metadata, Some(holder), claims)
+}
+
+fn issue(
+    issuer: &SigningKey,
+    metadata: &LicenceMetadata,
+    holder: Option<&str>,
     claims: &[Claim],
 ) -> Result<(Vec<u8>, DisclosableClaims)> {
     for date in [&metadata.valid_from, &metadata.valid_until]
@@ -105,6 +131,7 @@ pub fn issue_licence(
             9,
             Value::Array(digests.iter().map(|d| Value::Bytes(d.to_vec())).collect()),
         )
+        .put_opt(10, holder)
         .build();
     let cose = sign1(issuer, cbor::to_vec(&payload));
     Ok((cose, DisclosableClaims { claims: salted }))
@@ -156,6 +183,7 @@ impl Licence {
             suite: sign1.suite,
             issuer_kid: sign1.kid,
             claim_digests,
+            holder: map.opt_text(10)?,
         })
     }
 
@@ -168,14 +196,15 @@ impl Licence {
     /// Whether `valid_until` is over at `now_ms`.
     pub fn has_ended_by(&self, now_ms: u64) -> bool {
         match &self.metadata.valid_until {
-            Some(d) => dates::end_of_day_ms(d).is_ok_and(|end| now_ms as i64 >= end),
+            Some(d) => dates::end_of_day_ms(d)
+                .is_ok_and(|end| i64::try_from(now_ms).unwrap_or(i64::MAX) >= end),
             None => false,
         }
     }
 
     /// Whether `now_ms` lies within the validity dates (UTC+8 days).
     pub fn is_within_validity(&self, now_ms: u64) -> bool {
-        let now = now_ms as i64;
+        let now = i64::try_from(now_ms).unwrap_or(i64::MAX);
         let started = match &self.metadata.valid_from {
             Some(d) => dates::start_of_day_ms(d).is_ok_and(|start| now >= start),
             None => true,

@@ -26,7 +26,8 @@ pub enum ReasonKind {
     UnknownIssuer,
     /// The issuer signature over the licence does not verify.
     BadIssuerSignature,
-    /// The device certificate is malformed or not signed by a trusted issuer.
+    /// The device certificate is malformed, not signed by a trusted issuer,
+    /// or certifies a device of another user than the licence's holder.
     BadDeviceCertificate,
     DeviceCertificateExpired,
     /// The presentation is not signed by the certified device key.

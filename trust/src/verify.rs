@@ -111,7 +111,8 @@ fn check(
         valid_until: meta.valid_until.clone(),
     });
 
-    // 2. The device certificate, signed by a trusted issuer, not expired.
+    // 2. The device certificate: signed by a trusted issuer, for the
+    //    licence's holder (when the licence names one), not expired.
     let certificate = match DeviceCertificate::verify(&presentation.device_certificate, issuers) {
         Ok(c) => c.certificate,
         Err(e) => {
@@ -123,6 +124,14 @@ fn check(
         }
     };
     verdict.device_id = Some(certificate.device_id.clone());
+    if let Some(holder) = &licence.holder
+        && *holder != certificate.subject
+    {
+        return verdict.add(
+            ReasonKind::BadDeviceCertificate,
+            "the device is certified for another user than the licence's holder",
+        );
+    }
     if certificate.is_expired_at(now_ms) {
         verdict.add(
             ReasonKind::DeviceCertificateExpired,

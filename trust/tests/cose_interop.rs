@@ -72,6 +72,20 @@ fn pycose_refuses_a_presentation_signed_by_another_device() {
 }
 
 #[test]
+fn verify_py_refuses_a_device_of_another_user() {
+    let mut world = World::new(Suite::Ed25519);
+    world.certificate = common::certificate_of(
+        &world.issuer,
+        &world.device,
+        "user-2",
+        common::NOW_MS / 1000 + 60,
+    );
+    let out = run_verify_py(&world, &world.present(&["name"]));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("certified for another user"));
+}
+
+#[test]
 fn pycose_refuses_a_licence_from_another_issuer() {
     let world = World::new(Suite::Ed25519);
     let qr = world.present(&["name"]);

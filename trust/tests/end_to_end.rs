@@ -139,6 +139,7 @@ fn licences_and_certificates_parse_back() {
         let licence = Licence::verify(&world.licence, &world.trusted).unwrap();
         assert_eq!(licence.metadata, metadata("居民身份证"));
         assert_eq!(licence.suite, suite);
+        assert_eq!(licence.holder.as_deref(), Some(common::HOLDER));
         assert_eq!(Licence::parse_unverified(&world.licence).unwrap(), licence);
         let certificate = DeviceCertificate::verify(&world.certificate, &world.trusted).unwrap();
         assert_eq!(

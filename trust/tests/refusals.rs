@@ -8,7 +8,7 @@ use banshitong_trust::{
     ClaimValue, Outcome, ReasonKind, SaltedClaim, SigningKey, Suite, TrustedIssuers, Verdict,
     build_offline, issue_licence, random_nonce,
 };
-use common::{NOW_MS, STATUS_TTL_S, World, certificate_for, metadata, samples};
+use common::{NOW_MS, STATUS_TTL_S, World, certificate_for, certificate_of, metadata, samples};
 
 fn assert_refused(verdict: &Verdict, kind: ReasonKind) {
     assert_eq!(verdict.outcome, Outcome::Invalid, "{:?}", verdict.reasons);
@@ -212,6 +212,34 @@ fn a_device_certificate_for_another_device_is_refused() {
             ReasonKind::BadDeviceSignature,
         );
     }
+}
+
+#[test]
+fn a_device_certified_for_another_user_is_refused() {
+    for suite in Suite::ALL {
+        let mut world = World::new(suite);
+        // A genuine device of user-2 presenting user-1's licence and salts.
+        world.certificate =
+            certificate_of(&world.issuer, &world.device, "user-2", NOW_MS / 1000 + 3600);
+        let verdict = world.verify(&world.present(&["name"]));
+        assert_refused(&verdict, ReasonKind::BadDeviceCertificate);
+        assert!(verdict.disclosed.is_empty());
+    }
+}
+
+#[test]
+fn a_licence_bound_to_no_holder_accepts_any_certified_device() {
+    let mut world = World::new(Suite::Ed25519);
+    let (licence, claims) =
+        issue_licence(&world.issuer, &metadata("居民身份证"), &samples()[0].claims).unwrap();
+    world.licence = licence;
+    world.claims = claims;
+    world.certificate =
+        certificate_of(&world.issuer, &world.device, "user-2", NOW_MS / 1000 + 3600);
+    assert_eq!(
+        world.verify(&world.present(&["name"])).outcome,
+        Outcome::Valid
+    );
 }
 
 #[test]

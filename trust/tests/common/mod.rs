@@ -6,7 +6,7 @@ use banshitong_trust::licence::types;
 use banshitong_trust::{
     CachedStatusList, Claim, DeviceCertificate, DisclosableClaims, InMemoryReplayCache,
     LicenceMetadata, SigningKey, StatusList, StatusRef, Suite, TrustedIssuers, Verdict,
-    VerifyOptions, issue_device_certificate, issue_licence, present_offline, verify,
+    VerifyOptions, issue_device_certificate, issue_licence_to, present_offline, verify,
 };
 
 /// 2026-09-21T11:06:40Z: a fixed "now" so the tests never read the clock.
@@ -14,6 +14,8 @@ pub const NOW_MS: u64 = 1_790_000_000_000;
 pub const STATUS_LIST_ID: &str = "list-1";
 pub const STATUS_TTL_S: u64 = 300;
 pub const LICENCE_INDEX: u64 = 42;
+/// The user the licences are issued to and the device is certified for.
+pub const HOLDER: &str = "user-1";
 
 pub struct World {
     pub suite: Suite,
@@ -146,11 +148,20 @@ pub fn metadata(licence_type: &str) -> LicenceMetadata {
 }
 
 pub fn certificate_for(issuer: &SigningKey, device: &SigningKey, expires_at_s: u64) -> Vec<u8> {
+    certificate_of(issuer, device, HOLDER, expires_at_s)
+}
+
+pub fn certificate_of(
+    issuer: &SigningKey,
+    device: &SigningKey,
+    subject: &str,
+    expires_at_s: u64,
+) -> Vec<u8> {
     issue_device_certificate(
         issuer,
         &DeviceCertificate {
             device_id: "device-1".into(),
-            subject: "user-1".into(),
+            subject: subject.into(),
             device_key: device.verifying_key().clone(),
             issued_at_s: NOW_MS / 1000 - 3600,
             expires_at_s,
@@ -166,7 +177,8 @@ impl World {
     pub fn with(suite: Suite, sample: &Sample, metadata: LicenceMetadata) -> World {
         let issuer = SigningKey::generate(suite);
         let device = SigningKey::generate(suite);
-        let (licence, claims) = issue_licence(&issuer, &metadata, &sample.claims).unwrap();
+        let (licence, claims) =
+            issue_licence_to(&issuer, &metadata, HOLDER, &sample.claims).unwrap();
         let certificate = certificate_for(&issuer, &device, NOW_MS / 1000 + 365 * 86_400);
         let mut status_list = StatusList::new(STATUS_LIST_ID, 1024, STATUS_TTL_S);
         let signed = status_list.sign(&issuer, NOW_MS / 1000 - 10);
