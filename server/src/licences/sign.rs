@@ -3,7 +3,7 @@
 //! issued before signing existed are signed the same way the first time
 //! they are listed.
 
-use banshitong_trust::{LicenceMetadata, StatusRef, issue_licence};
+use banshitong_trust::{LicenceMetadata, StatusRef, issue_licence_to};
 use rusqlite::{Connection, params};
 
 use super::claims::{Holder, claims_for};
@@ -76,7 +76,7 @@ pub(crate) fn ensure_signed(
                 company_name: licence.company_name.as_deref(),
             },
         );
-        let (signed, disclosable) = issue_licence(key, &metadata, &claims)
+        let (signed, disclosable) = issue_licence_to(key, &metadata, user_id, &claims)
             .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?;
         let stored: Vec<StoredClaim> = disclosable.claims.iter().map(StoredClaim::from).collect();
         let stored = serde_json::to_string(&stored)
