@@ -4,15 +4,13 @@
 //! verifier the app runs, with this server's keys and current status
 //! lists.
 
-use std::sync::Arc;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use banshitong_trust::{
-    Claim, InMemoryReplayCache, Licence as SignedLicence, LicenceSummary, Outcome, QrText, Verdict,
-    VerifyOptions, decode_qr_text, verify,
+    Claim, Licence as SignedLicence, LicenceSummary, Outcome, QrText, Verdict, VerifyOptions,
+    decode_qr_text, verify,
 };
 use serde::{Deserialize, Serialize};
 
@@ -196,12 +194,11 @@ async fn check_offline(state: &AppState, qr_text: String) -> Result<Verdict, Pro
         .call(move |conn| offline::current_lists(conn, &keys, ttl_s, now))
         .await?;
     let issuers = state.issuer.keys.trusted();
-    let replay: Arc<InMemoryReplayCache> = state.issuer.replay.clone();
     let verdict = verify(
         &qr_text,
         &issuers,
         &lists,
-        replay.as_ref(),
+        state.issuer.replay.as_ref(),
         u64::try_from(now).unwrap_or(0),
         &VerifyOptions::default(),
     );
