@@ -52,7 +52,7 @@ fn pycose_verifies_an_offline_presentation() {
     let summary: serde_json::Value = serde_json::from_str(&stdout).expect("verify.py prints JSON");
     assert_eq!(summary["licence_id"], "LIC-0001");
     assert_eq!(summary["licence_type"], "居民身份证");
-    assert_eq!(summary["device_id"], "device-1");
+    assert_eq!(summary["device_id"], common::DEVICE_ID);
     assert_eq!(summary["issued_at_ms"], common::NOW_MS);
     assert_eq!(summary["disclosed"]["name_masked"], "张**");
     assert_eq!(summary["disclosed"]["id_number"], "530102199001011234");

@@ -46,7 +46,7 @@ fn a_full_presentation_verifies_in_both_suites() {
         assert_eq!(licence.issuer_kid, world.issuer.kid().to_hex());
         assert_eq!(licence.valid_until.as_deref(), Some("2040-12-31"));
         assert_eq!(verdict.presented_at_ms, Some(NOW_MS));
-        assert_eq!(verdict.device_id.as_deref(), Some("device-1"));
+        assert_eq!(verdict.device_id.as_deref(), Some(common::DEVICE_ID));
     }
 }
 

@@ -218,7 +218,7 @@ fn a_device_certificate_for_another_device_is_refused() {
 fn a_device_certified_for_another_user_is_refused() {
     for suite in Suite::ALL {
         let mut world = World::new(suite);
-        // A genuine device of user-2 presenting user-1's licence and salts.
+        // A genuine device of another user presenting the holder's licence and salts.
         world.certificate =
             certificate_of(&world.issuer, &world.device, "user-2", NOW_MS / 1000 + 3600);
         let verdict = world.verify(&world.present(&["name"]));

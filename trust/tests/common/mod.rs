@@ -14,8 +14,10 @@ pub const NOW_MS: u64 = 1_790_000_000_000;
 pub const STATUS_LIST_ID: &str = "list-1";
 pub const STATUS_TTL_S: u64 = 300;
 pub const LICENCE_INDEX: u64 = 42;
+/// Ids shaped like the platform's, so the measured sizes are real.
+pub const DEVICE_ID: &str = "d_9c41e07b3a5f6d28";
 /// The user the licences are issued to and the device is certified for.
-pub const HOLDER: &str = "user-1";
+pub const HOLDER: &str = "u_3f9a1c7e5b2d8046";
 
 pub struct World {
     pub suite: Suite,
@@ -160,7 +162,7 @@ pub fn certificate_of(
     issue_device_certificate(
         issuer,
         &DeviceCertificate {
-            device_id: "device-1".into(),
+            device_id: DEVICE_ID.into(),
             subject: subject.into(),
             device_key: device.verifying_key().clone(),
             issued_at_s: NOW_MS / 1000 - 3600,
