@@ -89,3 +89,69 @@ pub(crate) fn ensure_signed(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use banshitong_trust::{Licence, Suite};
+
+    use super::*;
+    use crate::licences::issue::ensure_issued;
+    use crate::licences::store;
+
+    /// 2026-01-01T00:00:00+08:00.
+    const NOW: i64 = 1_767_196_800_000;
+
+    /// A user as real-name verification at `NOW` leaves them.
+    fn verified_user(conn: &Connection) {
+        conn.execute(
+            "INSERT INTO users (id, phone, tier, real_name, id_number, verified_with, \
+             created_at_ms, verified_at_ms) \
+             VALUES ('u_1', '13800138000', 'verified', '张三丰', '11010519491231002X', 'face', \
+             ?1, ?1)",
+            [NOW],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn rows_issued_unsigned_are_signed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open_in_memory();
+        verified_user(&conn);
+        // What a version 6 server left: issued, not signed.
+        ensure_issued(&conn, "u_1", NOW).unwrap();
+        let unsigned: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM licences WHERE signed IS NULL",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(unsigned, 3);
+
+        let keys = IssuerKeys::open(dir.path(), Suite::Sm2Sm3).unwrap();
+        ensure_signed(&conn, &keys, "u_1").unwrap();
+        let signed = store::list(&conn, "u_1", NOW).unwrap();
+        let trusted = keys.trusted();
+        for licence in &signed {
+            let verified = Licence::verify(&licence.signed, &trusted).unwrap();
+            assert_eq!(verified.suite, Suite::Sm2Sm3);
+            assert_eq!(verified.metadata.valid_from.as_deref(), Some("2026-01-01"));
+            assert_eq!(licence.status, "valid");
+        }
+
+        // Signing again leaves them as they are.
+        ensure_signed(&conn, &keys, "u_1").unwrap();
+        let again = store::list(&conn, "u_1", NOW).unwrap();
+        let signatures = |list: &[store::Licence]| -> Vec<Vec<u8>> {
+            list.iter().map(|licence| licence.signed.clone()).collect()
+        };
+        assert_eq!(signatures(&again), signatures(&signed));
+
+        // Past its valid_until a licence shows as expired; one without
+        // an end never does.
+        let later = store::list(&conn, "u_1", NOW + 21 * 366 * 86_400_000).unwrap();
+        let statuses: Vec<&str> = later.iter().map(|licence| licence.status).collect();
+        assert_eq!(statuses, ["expired", "valid", "expired"]);
+    }
+}
