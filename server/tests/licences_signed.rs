@@ -39,6 +39,10 @@ async fn signed_licences_verify(suite: Suite) {
             entry["valid_until"].as_str()
         );
         assert_eq!(
+            licence.metadata.valid_from.as_deref(),
+            entry["valid_from"].as_str()
+        );
+        assert_eq!(
             licence.metadata.status.list_id,
             entry["status_list"]["id"].as_str().unwrap()
         );

@@ -11,7 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::bearer::SignedIn;
-use crate::clock::ms;
+use crate::clock::{ms, rfc3339_utc};
 use crate::devices::store::{self, NewDevice};
 use crate::extract::ApiJson;
 use crate::problem::Problem;
@@ -31,8 +31,8 @@ pub(crate) struct Registered {
     device_id: String,
     /// The issuer-signed COSE_Sign1, base64url.
     certificate: String,
-    /// Milliseconds since the Unix epoch.
-    expires_at: i64,
+    /// RFC 3339 UTC, to the second (the certificate holds seconds).
+    expires_at: String,
 }
 
 pub(crate) async fn register(
@@ -90,7 +90,7 @@ pub(crate) async fn register(
         Json(Registered {
             device_id,
             certificate: encoded,
-            expires_at,
+            expires_at: rfc3339_utc(expires_at),
         }),
     )
         .into_response())

@@ -14,8 +14,8 @@ use banshitong_trust::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::clock::china_date;
 use crate::extract::ApiJson;
+use crate::licences::issue::china_day;
 use crate::licences::presentations;
 use crate::licences::store;
 use crate::problem::Problem;
@@ -141,8 +141,7 @@ async fn check_online(state: &AppState, token: String) -> Result<OnlineVerdict, 
     }
     let now_u64 = u64::try_from(now).unwrap_or(0);
     if !parsed.is_within_validity(now_u64) {
-        let (year, month, day) = china_date(now);
-        let today = format!("{year:04}-{month:02}-{day:02}");
+        let today = china_day(now);
         let not_yet = parsed
             .metadata
             .valid_from

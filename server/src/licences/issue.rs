@@ -41,6 +41,12 @@ fn new_id() -> String {
     format!("lic_{}", &hex[..24])
 }
 
+/// `YYYY-MM-DD`: the day `epoch_ms` falls on in China.
+pub(crate) fn china_day(epoch_ms: i64) -> String {
+    let (year, month, day) = china_date(epoch_ms);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// `YYYY-MM-DD`, `years` after `epoch_ms` in China.
 fn date_after(epoch_ms: i64, years: u32) -> String {
     let (year, month, day) = china_date(epoch_ms);

@@ -7,8 +7,8 @@ use banshitong_trust::{LicenceMetadata, StatusRef, issue_licence_to};
 use rusqlite::{Connection, params};
 
 use super::claims::{Holder, claims_for};
+use super::issue::china_day;
 use super::store::StoredClaim;
-use crate::clock::china_date;
 use crate::trust::IssuerKeys;
 use crate::trust::status_store;
 
@@ -55,13 +55,13 @@ pub(crate) fn ensure_signed(
     let suite = key.suite().as_str();
     for licence in unsigned {
         let (list_id, index) = status_store::allocate(conn, suite)?;
-        let (year, month, day) = china_date(licence.issued_at_ms);
         let metadata = LicenceMetadata {
             licence_id: licence.id.clone(),
             licence_type: licence.licence_type.clone(),
             issuer_name: licence.issuer.clone(),
             issued_at_s: u64::try_from(licence.issued_at_ms / 1000).unwrap_or(0),
-            valid_from: Some(format!("{year:04}-{month:02}-{day:02}")),
+            // Valid from the day it was issued (the listing derives the same).
+            valid_from: Some(china_day(licence.issued_at_ms)),
             valid_until: licence.valid_until.clone(),
             status: StatusRef {
                 list_id: list_id.clone(),

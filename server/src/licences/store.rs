@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::china_date;
+use super::issue::china_day;
 
 /// A claim as the holder receives it: the value and the salt its signed
 /// digest was made with (base64url).
@@ -41,6 +41,8 @@ pub(crate) struct Licence {
     pub(crate) licence_type: String,
     pub(crate) title: String,
     pub(crate) issuer: String,
+    /// The day it was issued, in China; the signed payload says the same.
+    pub(crate) valid_from: String,
     pub(crate) valid_until: Option<String>,
     /// The suite of the issuer key that signed it.
     pub(crate) suite: String,
@@ -64,7 +66,7 @@ impl Licence {
 }
 
 const COLUMNS: &str = "id, licence_type, title, issuer, valid_until, suite, signed, claims, \
-                       status_list_id, status_index, revoked_at_ms, user_id";
+                       status_list_id, status_index, revoked_at_ms, user_id, issued_at_ms";
 
 fn from_row(row: &Row<'_>, now_ms: i64) -> rusqlite::Result<Licence> {
     let valid_until: Option<String> = row.get(4)?;
@@ -74,8 +76,7 @@ fn from_row(row: &Row<'_>, now_ms: i64) -> rusqlite::Result<Licence> {
         rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(error))
     })?;
     let revoked_at_ms: Option<i64> = row.get(10)?;
-    let (year, month, day) = china_date(now_ms);
-    let today = format!("{year:04}-{month:02}-{day:02}");
+    let today = china_day(now_ms);
     let status = if revoked_at_ms.is_some() {
         "revoked"
     } else if valid_until
@@ -91,6 +92,7 @@ fn from_row(row: &Row<'_>, now_ms: i64) -> rusqlite::Result<Licence> {
         licence_type: row.get(1)?,
         title: row.get(2)?,
         issuer: row.get(3)?,
+        valid_from: china_day(row.get(12)?),
         valid_until,
         suite: row.get(5)?,
         cose: URL_SAFE_NO_PAD.encode(&signed),
