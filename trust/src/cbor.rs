@@ -13,9 +13,19 @@ pub(crate) fn to_vec(value: &Value) -> Vec<u8> {
     out
 }
 
+/// Decodes exactly one CBOR item: trailing bytes are an error, so nothing
+/// unsigned can ride along behind a payload.
 pub(crate) fn from_slice(bytes: &[u8]) -> Result<Value> {
+    let mut rest = bytes;
     // ciborium bounds recursion itself; the input is already size-bounded.
-    ciborium::from_reader(bytes).map_err(|e| TrustError::Cbor(e.to_string()))
+    let value = ciborium::from_reader(&mut rest).map_err(|e| TrustError::Cbor(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(TrustError::Cbor(format!(
+            "{} bytes after the item",
+            rest.len()
+        )));
+    }
+    Ok(value)
 }
 
 /// An integer-keyed map built in key order (deterministic encoding).
@@ -126,5 +136,21 @@ pub(crate) fn fixed_bytes<const N: usize>(what: &'static str, value: &Value) -> 
             .try_into()
             .map_err(|_| TrustError::format(what, format!("{} bytes, not {N}", b.len()))),
         _ => Err(TrustError::format(what, "not a byte string")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exactly_one_item_is_read() {
+        assert_eq!(
+            from_slice(&[0x82, 0x01, 0x02]).unwrap(),
+            Value::Array(vec![1.into(), 2.into()])
+        );
+        assert!(from_slice(&[0x82, 0x01, 0x02, 0x00]).is_err());
+        assert!(from_slice(&[0x82, 0x01]).is_err());
+        assert!(from_slice(&[]).is_err());
     }
 }

@@ -74,6 +74,19 @@ fn plain_garbage_gets_clear_errors() {
 }
 
 #[test]
+fn bytes_after_the_presentation_are_refused() {
+    let world = World::new(Suite::Ed25519);
+    let banshitong_trust::QrText::Offline(mut cbor) =
+        decode_qr_text(&world.present(&["name"])).unwrap()
+    else {
+        panic!("an offline code");
+    };
+    cbor.push(0);
+    let verdict = world.verify(&encode_offline(&cbor));
+    assert!(verdict.has(ReasonKind::Malformed), "{:?}", verdict.reasons);
+}
+
+#[test]
 fn a_decompression_bomb_is_refused() {
     let bomb = encode_offline(&vec![0u8; 1 << 20]);
     assert!(bomb.len() < 4_000);
