@@ -144,8 +144,8 @@ impl DisclosableClaims {
         self.claims.iter().map(|c| c.name.as_str())
     }
 
-    /// The claims named in `disclose`, in that order; an unknown or
-    /// repeated name is an error rather than a silently smaller QR.
+    /// The claims named in `disclose`, in that order, each once; an
+    /// unknown name is an error rather than a silently smaller QR.
     pub fn select(&self, disclose: &[&str]) -> Result<Vec<SaltedClaim>> {
         let mut picked: Vec<SaltedClaim> = Vec::with_capacity(disclose.len());
         for name in disclose {

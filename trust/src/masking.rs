@@ -17,7 +17,8 @@ const MASKERS: [(&str, Masker); 3] = [
     ("mobile", mask_mobile),
 ];
 
-/// Keeps the first and last `keep` characters, stars in between.
+/// Keeps the first `head` and last `tail` characters, stars in between;
+/// a value too short to keep anything is all stars.
 fn keep_ends(value: &str, head: usize, tail: usize) -> String {
     let chars: Vec<char> = value.chars().collect();
     if chars.len() <= head + tail {
