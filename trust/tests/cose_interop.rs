@@ -1,6 +1,7 @@
-//! The offline presentation's Ed25519 COSE_Sign1 structures (licence,
-//! device certificate, device signature) verified by pycose, an independent
-//! COSE implementation, through interop/cose/verify.py.
+//! The offline presentation's COSE_Sign1 structures (licence, device
+//! certificate, device signature) verified by independent implementations
+//! through interop/cose/verify.py: pycose for Ed25519, and for SM2/SM3 the
+//! Sig_structure built in Python and checked by gmssl.
 //!
 //! Needs `BST_COSE_INTEROP_PYTHON` (scripts/toolchain/cose-interop.sh).
 
@@ -40,7 +41,29 @@ fn run_verify_py(world: &World, qr_text: &str) -> Output {
 
 #[test]
 fn pycose_verifies_an_offline_presentation() {
-    let world = World::new(Suite::Ed25519);
+    verified_by_python(Suite::Ed25519);
+}
+
+#[test]
+fn gmssl_verifies_an_sm2_offline_presentation() {
+    verified_by_python(Suite::Sm2Sm3);
+}
+
+#[test]
+fn gmssl_refuses_an_sm2_presentation_signed_by_another_device() {
+    let mut world = World::new(Suite::Sm2Sm3);
+    world.device = banshitong_trust::SigningKey::generate(Suite::Sm2Sm3);
+    let out = run_verify_py(&world, &world.present(&["name"]));
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("device signature: the SM2 signature does not verify"),
+        "{stderr}"
+    );
+}
+
+fn verified_by_python(suite: Suite) {
+    let world = World::new(suite);
     let qr = world.present(&["name_masked", "id_number"]);
     let out = run_verify_py(&world, &qr);
     let stdout = String::from_utf8_lossy(&out.stdout);
