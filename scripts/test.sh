@@ -26,6 +26,8 @@ rust_suite() {
     BST_TUS_INTEROP_DIR="$(bash scripts/toolchain/tus-interop.sh)" || return 1
     export BST_TUS_INTEROP_DIR
     BST_COSE_INTEROP_PYTHON="$(bash scripts/toolchain/cose-interop.sh)" || return 1 && export BST_COSE_INTEROP_PYTHON
+    # An independent QR reader for the core's rendered codes (zbar-tools).
+    BST_ZBARIMG="$(bash scripts/toolchain/zbar.sh)" || return 1 && export BST_ZBARIMG
     cargo fmt --all --check &&
         cargo clippy --workspace --all-targets --locked -- -D warnings &&
         cargo clippy -p banshitong-ffi --features testing --all-targets --locked -- -D warnings &&
