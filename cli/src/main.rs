@@ -72,6 +72,12 @@ enum Command {
     Uploads(commands::materials::queue::UploadsArgs),
     /// What can be attached without uploading: your materials and the licences issued to you.
     Materials,
+    /// Your electronic licences (电子证照), with expiry and revocation.
+    Licences(commands::licences::LicencesArgs),
+    /// One licence: show it, or draw a presentation QR code (--qr).
+    Licence(commands::licences::show::LicenceArgs),
+    /// Check a shown licence QR code (its text, or --png FILE) as a verifier.
+    Verify(commands::licences::verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +93,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // Ctrl-C, handled cleanly; the command has said what happens next.
         Err(e) if e.is::<commands::Interrupted>() => ExitCode::from(130),
+        // The verdict said why already.
+        Err(e) if e.is::<commands::licences::verify::Refused>() => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -127,5 +135,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let materials = commands::materials::open_materials(&session, &client).await?;
             commands::materials::library::run(&session, &materials).await
         }
+        Command::Licences(args) => commands::licences::list(&session, args).await,
+        Command::Licence(args) => commands::licences::show::run(&session, args).await,
+        Command::Verify(args) => commands::licences::verify::run(&session, args).await,
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod demo;
 pub mod drafts;
 pub mod guides;
+pub mod licences;
 pub mod materials;
 pub mod reference;
 pub mod serve;

@@ -1,8 +1,10 @@
 //! `bst demo`: the citizen journey, narrated, against an embedded reference
 //! server on a free loopback port with a throw-away data folder. Each issue
-//! that adds a capability adds its steps here (materials: `materials.rs`).
+//! that adds a capability adds its steps here (materials: `materials.rs`,
+//! licences: `licences.rs`).
 
 mod jpeg;
+mod licences;
 mod materials;
 mod samples;
 
@@ -134,6 +136,7 @@ pub async fn run() -> anyhow::Result<()> {
     let opened = catalog_steps(&mut n, &client).await?;
     let files = tempfile::tempdir().context("no temporary folder for the demo's files")?;
     draft_steps(&mut n, &client, files.path()).await?;
+    licences::steps(&mut n, &client).await?;
 
     n.step("Lose the network: stop the platform, read from the offline cache");
     server.shutdown().await;
