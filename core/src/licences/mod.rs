@@ -20,6 +20,7 @@ pub mod model;
 mod online_verdict;
 mod present;
 pub mod qr;
+mod qr_mask;
 mod store;
 mod stream;
 mod verifier;

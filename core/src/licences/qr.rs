@@ -10,7 +10,11 @@
 use std::io::Cursor;
 
 use qrcode::bits::Bits;
-use qrcode::{Color, EcLevel, QrCode, Version};
+use qrcode::canvas::Canvas;
+use qrcode::ec::construct_codewords;
+use qrcode::{EcLevel, Version};
+
+use super::qr_mask::best_masked;
 
 use crate::error::{Error, Result};
 
@@ -44,16 +48,12 @@ impl QrMatrix {
                 "presentation text must be QR alphanumeric; found byte 0x{bad:02x}"
             )));
         }
-        let code = smallest_alphanumeric(text.as_bytes())?;
-        let Version::Normal(version) = code.version() else {
-            return Err(Error::invalid_input("a micro QR code was made"));
-        };
-        let version = version as u8;
-        let inner = code.width() as u32;
+        let (version, modules) = smallest_alphanumeric(text.as_bytes())?;
+        let inner = 17 + 4 * version as u32;
         let size = inner + 2 * QUIET_ZONE;
         let mut dark = vec![false; (size * size) as usize];
-        for (i, color) in code.to_colors().into_iter().enumerate() {
-            if color == Color::Dark {
+        for (i, is_dark) in modules.into_iter().enumerate() {
+            if is_dark {
                 let (x, y) = (i as u32 % inner, i as u32 / inner);
                 dark[((y + QUIET_ZONE) * size + x + QUIET_ZONE) as usize] = true;
             }
@@ -135,15 +135,31 @@ impl QrMatrix {
     }
 }
 
-/// One alphanumeric segment in the smallest normal version that holds it.
-fn smallest_alphanumeric(data: &[u8]) -> Result<QrCode> {
+/// One alphanumeric segment in the smallest normal version that holds
+/// it: the version and its modules (no quiet zone), best mask applied.
+fn smallest_alphanumeric(data: &[u8]) -> Result<(u8, Vec<bool>)> {
     for v in 1..=40 {
-        let mut bits = Bits::new(Version::Normal(v));
+        let version = Version::Normal(v);
+        let mut bits = Bits::new(version);
+        // Mode (4 bits), character count, 11 bits a pair, 6 for a last one.
+        let count_bits = match v {
+            1..=9 => 9,
+            10..=26 => 11,
+            _ => 13,
+        };
+        let needed = 4 + count_bits + 11 * (data.len() / 2) + 6 * (data.len() % 2);
+        if bits.max_len(EcLevel::M).map_or(true, |max| needed > max) {
+            continue;
+        }
         if bits.push_alphanumeric_data(data).is_err() || bits.push_terminator(EcLevel::M).is_err() {
             continue;
         }
-        return QrCode::with_bits(bits, EcLevel::M)
-            .map_err(|e| Error::invalid_input(format!("QR code: {e:?}")));
+        let (data, ec) = construct_codewords(&bits.into_bytes(), version, EcLevel::M)
+            .map_err(|e| Error::invalid_input(format!("QR code: {e:?}")))?;
+        let mut canvas = Canvas::new(version, EcLevel::M);
+        canvas.draw_all_functional_patterns();
+        canvas.draw_data(&data, &ec);
+        return Ok((v as u8, best_masked(&canvas, version.width() as usize)));
     }
     Err(Error::invalid_input(format!(
         "{} characters do not fit a QR code at error correction M",
