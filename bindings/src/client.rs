@@ -10,6 +10,7 @@ use crate::auth::BstAuth;
 use crate::catalog::BstCatalog;
 use crate::drafts::BstDrafts;
 use crate::error::BstError;
+use crate::licences::{BstLicences, BstVerifier};
 use crate::materials::BstMaterials;
 use crate::platform::{ForeignSecretStore, Logger, SecretStore, init_platform};
 use crate::runtime::{guard, run};
@@ -81,6 +82,19 @@ impl BstClient {
     pub async fn materials(&self) -> Result<Arc<BstMaterials>, BstError> {
         let core = self.core.clone();
         run(async move { Ok(BstMaterials::new(core.materials().await?)) }).await
+    }
+
+    /// The signed-in user's electronic licences (`Unauthorized` when
+    /// signed out): synced into their encrypted database, presented as QR
+    /// codes, offline too. Like `drafts()`, ask again after signing in again.
+    pub async fn licences(&self) -> Result<Arc<BstLicences>, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(BstLicences::new(core.licences().await?)) }).await
+    }
+
+    /// Checks shown licence codes; needs no sign-in.
+    pub fn verifier(&self) -> Arc<BstVerifier> {
+        BstVerifier::new(self.core.verifier())
     }
 
     /// A setting of the signed-in user, from their own encrypted database.

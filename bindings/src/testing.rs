@@ -1,7 +1,7 @@
 //! Test support for the Kotlin and Swift suites (feature `testing`, never in
 //! an app build): the reference platform in-process, fault injection,
 //! catalog changes and its snapshot file, the count of applications it
-//! stored, what its upload endpoint received, sample material files, and a
+//! stored, what its upload endpoint received, licence revocation, sample material files, and a
 //! way to provoke a panic to prove it comes back as an error.
 
 use std::sync::{Arc, Mutex};
@@ -243,6 +243,14 @@ impl ReferencePlatform {
             .dev(reqwest::Method::GET, "/dev/auth-stats", None)
             .await?;
         Ok(stats["refresh_grants"].as_u64().unwrap_or_default())
+    }
+
+    /// Revokes a licence as its issuing department would: its bit in the
+    /// signed status list flips at once.
+    pub async fn revoke_licence(&self, licence_id: String) -> Result<(), BstError> {
+        let path = format!("/dev/licences/{licence_id}/revoke");
+        self.dev(reqwest::Method::POST, &path, None).await?;
+        Ok(())
     }
 }
 
