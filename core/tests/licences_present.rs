@@ -10,7 +10,8 @@ use std::time::Duration;
 use banshitong_core::Error;
 use banshitong_core::licences::{Disclosure, LicenceStatus, Outcome, PresentationMode, QrMatrix};
 use banshitong_trust::{ClaimValue, Suite};
-use common::licences::{holder, issuer, revoke, verifier_client};
+use common::licences::{Holder, holder, issuer, revoke, verifier_client};
+use common::{client_in, requests_seen};
 
 const ID_CARD: &str = "居民身份证";
 const LIST_TTL: Duration = Duration::from_secs(300);
@@ -189,4 +190,44 @@ async fn a_revoked_licence_shows_revoked_and_is_not_presented() {
         )
         .await;
     assert!(matches!(missing, Err(Error::NotFound { .. })));
+}
+
+#[tokio::test]
+async fn the_device_key_is_made_and_certified_once() {
+    let issuer = issuer(Suite::Ed25519, LIST_TTL).await;
+    let api = issuer.server.base_url();
+    let holder = holder(&issuer.server, &api, "13700000006").await;
+    let held = holder.licences.sync().await.unwrap();
+    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    assert_eq!(requests_seen(&issuer.server, "/api/v1/devices").await, 1);
+    for _ in 0..3 {
+        holder
+            .licences
+            .present(&id_card.id, PresentationMode::Offline, &Disclosure::Full)
+            .await
+            .unwrap();
+    }
+    holder.licences.sync().await.unwrap();
+
+    // The app restarts: the key comes back from the SecretStore and the
+    // certificate from the personal database.
+    let Holder {
+        client,
+        licences,
+        secrets,
+        dir,
+    } = holder;
+    drop((client, licences));
+    let restarted = client_in(&api, &dir, secrets);
+    let shown = restarted
+        .licences()
+        .await
+        .unwrap()
+        .present(&id_card.id, PresentationMode::Offline, &Disclosure::Full)
+        .await
+        .unwrap();
+    assert_eq!(requests_seen(&issuer.server, "/api/v1/devices").await, 1);
+    let (verifier, _dir) = verifier_client(&api);
+    let verdict = verifier.verifier().verify(&shown.qr_text).await.unwrap();
+    assert_eq!(verdict.outcome, Outcome::Valid);
 }
