@@ -167,3 +167,31 @@ async fn garbage_and_truncated_text_are_refused_as_malformed() {
     let verdict = strict.verify(&shown.qr_text).await.unwrap();
     assert_eq!(verdict.outcome, Outcome::Valid);
 }
+
+#[tokio::test]
+async fn a_code_older_than_its_lifetime_and_the_clock_skew_is_refused() {
+    let issuer = issuer(Suite::Ed25519, Duration::from_secs(300)).await;
+    let api = issuer.server.base_url();
+    let holder = holder(&issuer.server, &api, "13800000006").await;
+    let held = holder.licences.sync().await.unwrap();
+    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let shown = holder
+        .licences
+        .present(&id_card.id, PresentationMode::Offline, &Disclosure::Full)
+        .await
+        .unwrap();
+    let (client, _dir) = verifier_client(&api);
+    // A verifier accepting codes for 100 ms with no clock skew: the code
+    // is stale 200 ms later, as a screenshot would be the next day.
+    let strict = client
+        .verifier()
+        .with_presentation_lifetime(Duration::from_millis(100))
+        .with_clock_skew(Duration::ZERO);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let verdict = strict.verify(&shown.qr_text).await.unwrap();
+    assert_eq!(verdict.outcome, Outcome::Invalid);
+    assert!(verdict.has(ReasonKind::PresentationExpired), "{verdict:?}");
+    // The default verifier (30 s lifetime, 60 s skew) takes the same code.
+    let verdict = client.verifier().verify(&shown.qr_text).await.unwrap();
+    assert_eq!(verdict.outcome, Outcome::Valid, "{verdict:?}");
+}
