@@ -94,15 +94,23 @@ pub fn licence_line(style: Style, licence: &Licence) -> String {
         .map(|d| format!("valid until {d}"))
         .unwrap_or_else(|| "no end date".into());
     format!(
-        "{}  {} ({})  {}  {}  {}  synced {}",
+        "{}  {}  {}  {}  {}  synced {}",
         style.bold(&licence.id),
-        licence.title,
-        licence.licence_type,
+        name_of(licence),
         status_word(licence.status),
         until,
         licence.issuer,
         china_time(licence.synced_at_ms)
     )
+}
+
+/// The title, and the type when the title does not already say it.
+pub fn name_of(licence: &Licence) -> String {
+    if licence.title == licence.licence_type {
+        licence.title.clone()
+    } else {
+        format!("{} ({})", licence.title, licence.licence_type)
+    }
 }
 
 pub fn status_word(status: LicenceStatus) -> &'static str {

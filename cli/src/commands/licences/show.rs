@@ -12,7 +12,7 @@ use banshitong_core::licences::{
 };
 use serde::Serialize;
 
-use super::{about_licence, licence_line, open_licences};
+use super::{about_licence, licence_line, name_of, open_licences};
 use crate::commands::{Interrupted, Session};
 use crate::output::{Style, china_time, now_ms, print_json};
 
@@ -129,9 +129,8 @@ pub fn plain_value(json: &str) -> String {
 
 fn draw(licence: &Licence, presentation: &Presentation, matrix: &QrMatrix) {
     println!(
-        "{} ({}): QR version {}, {} characters",
-        licence.title,
-        licence.licence_type,
+        "{}: QR version {}, {} characters",
+        name_of(licence),
         matrix.version,
         presentation.qr_text.len()
     );
