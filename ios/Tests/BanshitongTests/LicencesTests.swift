@@ -133,4 +133,34 @@ final class LicencesTests: XCTestCase {
             XCTAssertEqual(refused?.kind, .invalidInput)
         }
     }
+
+    func testAnOnlineStreamWithNoNetworkThrowsTheTypedErrorAndOfflineStillWorks() async throws {
+        try await withPlatform(guides: guides) { platform in
+            let (_, licences) = try await verifiedHolder(platform, "13900009105")
+            let card = try ofType(try await licences.list(), "社会保障卡")
+            try await platform.stop()
+
+            let online = licences.presentationUpdates(id: card.id, mode: .online, disclosure: .full)
+            let failure = Task<BstError?, Never> {
+                do {
+                    for try await _ in online { return nil }
+                } catch let error as BstError {
+                    return error
+                } catch {}
+                return nil
+            }
+            let thrown = await value(of: failure, within: 15) ?? nil
+            XCTAssertEqual(thrown?.kind, .offline, "the stream throws why: \(String(describing: thrown))")
+
+            let offline = licences.presentationUpdates(id: card.id, mode: .offline, disclosure: .full)
+            let first = Task<Presentation?, Never> {
+                do {
+                    for try await code in offline { return code }
+                } catch {}
+                return nil
+            }
+            let code = await value(of: first, within: 15) ?? nil
+            XCTAssertTrue(code?.qrText.hasPrefix("BST1:") ?? false, "offline codes need no network")
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package cn.gov.yn.banshitong.tests
 
 import cn.gov.yn.banshitong.BstClient
+import cn.gov.yn.banshitong.BstException
 import cn.gov.yn.banshitong.BstLicences
 import cn.gov.yn.banshitong.ErrorKind
 import cn.gov.yn.banshitong.ReferencePlatform
@@ -17,6 +18,7 @@ import cn.gov.yn.banshitong.qrMatrix
 import cn.gov.yn.banshitong.qrPng
 import cn.gov.yn.banshitong.qrSvg
 import cn.gov.yn.banshitong.secondsLeft
+import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
@@ -142,6 +144,30 @@ class LicencesTest {
             val refused = expectFailure { licences.present(idCard.id, PresentationMode.OFFLINE, Disclosure.Full) }
             assertEquals(ErrorKind.INVALID_INPUT, refused.kind)
             assertFalse(refused.reason.isEmpty())
+        }
+    }
+
+    @Test
+    fun anOnlineFlowWithNoNetworkFailsWithTheTypedErrorAndOfflineStillWorks(): Unit = runBlocking {
+        withPlatform(GUIDES) { platform ->
+            val (_, licences) = verifiedHolder(platform, "13900008005")
+            val card = licences.list().ofType("社会保障卡")
+            platform.stop()
+
+            val failed = try {
+                withTimeout(15_000) {
+                    licences.presentationFlow(card.id, PresentationMode.ONLINE, Disclosure.Full).first()
+                }
+                null
+            } catch (e: BstException.Failure) {
+                e
+            }
+            assertEquals(ErrorKind.OFFLINE, failed?.kind, "the flow fails with why: $failed")
+
+            val offline = withTimeout(15_000) {
+                licences.presentationFlow(card.id, PresentationMode.OFFLINE, Disclosure.Full).first()
+            }
+            assertTrue(offline.qrText.startsWith("BST1:"), "offline codes need no network")
         }
     }
 }
