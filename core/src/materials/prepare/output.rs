@@ -64,6 +64,16 @@ pub(crate) struct PendingFile {
 
 impl PendingFile {
     pub fn beside(target: &Path) -> io::Result<Self> {
+        // Renaming over a device or a folder would replace it (as root,
+        // even /dev/null): only a regular file, or nothing, may be replaced.
+        if let Ok(existing) = fs::symlink_metadata(target)
+            && !existing.is_file()
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the output exists and is not a regular file",
+            ));
+        }
         let name = target.file_name().ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, "output has no file name")
         })?;
