@@ -42,6 +42,37 @@ pub struct Session {
 }
 
 impl Session {
+    /// A signed-in account's domain (drafts, materials, licences) as the
+    /// core opened it, or why there is none to open, worded for this CLI.
+    pub fn signed_in<T>(
+        &self,
+        what: &str,
+        opened: banshitong_core::Result<T>,
+    ) -> anyhow::Result<T> {
+        match opened {
+            Ok(domain) => Ok(domain),
+            Err(banshitong_core::Error::Unauthorized) => {
+                let hint = match self.secret_store {
+                    SecretStoreChoice::Memory => {
+                        " (with --secret-store memory no sign-in outlasts a command)"
+                    }
+                    SecretStoreChoice::Keyring | SecretStoreChoice::InsecureFile => "",
+                };
+                anyhow::bail!(
+                    "not signed in: {what} belong to a signed-in account; `bst login --phone …` first{hint}"
+                )
+            }
+            Err(banshitong_core::Error::SessionExpired { reason }) => {
+                anyhow::bail!("the session expired ({reason}); sign in again with `bst login`")
+            }
+            Err(e) => {
+                Err(anyhow::Error::new(e).context(format!("cannot open this account's {what}")))
+            }
+        }
+    }
+}
+
+impl Session {
     /// Builds a core client from the options, telling the user (on stderr)
     /// which secret store holds their keys and whether it lasts.
     pub fn client(&self) -> anyhow::Result<Client> {

@@ -23,7 +23,6 @@ use self::render::{
 };
 use super::{Interrupted, Session};
 use crate::output::{Style, ago, print_json, spinner, with_spinner};
-use crate::secrets::SecretStoreChoice;
 
 #[derive(clap::Args)]
 pub struct DraftArgs {
@@ -129,24 +128,7 @@ pub async fn run(session: &Session, args: DraftArgs) -> anyhow::Result<()> {
 
 /// The signed-in user's drafts, or why there are none to open.
 async fn open_drafts(session: &Session, client: &Client) -> anyhow::Result<Drafts> {
-    match client.drafts().await {
-        Ok(drafts) => Ok(drafts),
-        Err(Error::Unauthorized) => {
-            let hint = match session.secret_store {
-                SecretStoreChoice::Memory => {
-                    " (with --secret-store memory no sign-in outlasts a command)"
-                }
-                SecretStoreChoice::Keyring | SecretStoreChoice::InsecureFile => "",
-            };
-            bail!(
-                "not signed in: drafts belong to a signed-in account; `bst login --phone …` first{hint}"
-            )
-        }
-        Err(Error::SessionExpired { reason }) => {
-            bail!("the session expired ({reason}); sign in again with `bst login`")
-        }
-        Err(e) => Err(anyhow::Error::new(e).context("cannot open this account's drafts")),
-    }
+    session.signed_in("drafts", client.drafts().await)
 }
 
 /// An error about draft `id`, in words the user can act on.

@@ -7,14 +7,13 @@
 pub mod show;
 pub mod verify;
 
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use banshitong_core::licences::{Licence, LicenceStatus, Licences};
 use banshitong_core::{Client, Error};
 use serde::Serialize;
 
 use super::Session;
 use crate::output::{Style, china_time, print_json, with_spinner};
-use crate::secrets::SecretStoreChoice;
 
 #[derive(clap::Args)]
 pub struct LicencesArgs {
@@ -25,24 +24,7 @@ pub struct LicencesArgs {
 
 /// The signed-in user's licences, or why there are none to open.
 pub async fn open_licences(session: &Session, client: &Client) -> anyhow::Result<Licences> {
-    match client.licences().await {
-        Ok(licences) => Ok(licences),
-        Err(Error::Unauthorized) => {
-            let hint = match session.secret_store {
-                SecretStoreChoice::Memory => {
-                    " (with --secret-store memory no sign-in outlasts a command)"
-                }
-                SecretStoreChoice::Keyring | SecretStoreChoice::InsecureFile => "",
-            };
-            bail!(
-                "not signed in: licences belong to a signed-in account; `bst login --phone …` first{hint}"
-            )
-        }
-        Err(Error::SessionExpired { reason }) => {
-            bail!("the session expired ({reason}); sign in again with `bst login`")
-        }
-        Err(e) => Err(anyhow::Error::new(e).context("cannot open this account's licences")),
-    }
+    session.signed_in("licences", client.licences().await)
 }
 
 /// `bst licences`: synced first when the platform answers; held copies

@@ -11,33 +11,15 @@ pub mod queue;
 pub mod render;
 pub mod upload;
 
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use banshitong_core::materials::Materials;
 use banshitong_core::{Client, Error};
 
 use super::Session;
-use crate::secrets::SecretStoreChoice;
 
 /// The signed-in user's materials, or why there are none to open.
 pub async fn open_materials(session: &Session, client: &Client) -> anyhow::Result<Materials> {
-    match client.materials().await {
-        Ok(materials) => Ok(materials),
-        Err(Error::Unauthorized) => {
-            let hint = match session.secret_store {
-                SecretStoreChoice::Memory => {
-                    " (with --secret-store memory no sign-in outlasts a command)"
-                }
-                SecretStoreChoice::Keyring | SecretStoreChoice::InsecureFile => "",
-            };
-            bail!(
-                "not signed in: materials belong to a signed-in account; `bst login --phone …` first{hint}"
-            )
-        }
-        Err(Error::SessionExpired { reason }) => {
-            bail!("the session expired ({reason}); sign in again with `bst login`")
-        }
-        Err(e) => Err(anyhow::Error::new(e).context("cannot open this account's materials")),
-    }
+    session.signed_in("materials", client.materials().await)
 }
 
 /// An error about upload `id`, in words the user can act on.
