@@ -10,10 +10,9 @@ use std::time::Duration;
 use banshitong_core::Error;
 use banshitong_core::licences::{Disclosure, LicenceStatus, Outcome, PresentationMode, QrMatrix};
 use banshitong_trust::{ClaimValue, Suite};
-use common::licences::{Holder, holder, issuer, revoke, verifier_client};
+use common::licences::{Holder, ID_CARD, holder, issuer, revoke, verifier_client};
 use common::{client_in, requests_seen};
 
-const ID_CARD: &str = "居民身份证";
 const LIST_TTL: Duration = Duration::from_secs(300);
 
 fn names(verdict: &banshitong_core::licences::Verdict) -> Vec<&str> {
@@ -68,8 +67,7 @@ async fn the_holder_chooses_masked_or_single_claims() {
     let issuer = issuer(Suite::Ed25519, LIST_TTL).await;
     let api = issuer.server.base_url();
     let holder = holder(&issuer.server, &api, "13700000002").await;
-    let held = holder.licences.sync().await.unwrap();
-    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let id_card = holder.id_card().await;
     let verifier = verifier_client(&api);
     let verifier = verifier.0.verifier();
 
@@ -113,8 +111,7 @@ async fn an_online_token_is_presented_and_verified_by_the_platform() {
     let issuer = issuer(Suite::Sm2Sm3, LIST_TTL).await;
     let api = issuer.server.base_url();
     let holder = holder(&issuer.server, &api, "13700000003").await;
-    let held = holder.licences.sync().await.unwrap();
-    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let id_card = holder.id_card().await;
 
     let shown = holder
         .licences
@@ -145,8 +142,7 @@ async fn the_stream_shows_a_new_code_before_the_old_one_expires() {
     let issuer = issuer(Suite::Ed25519, LIST_TTL).await;
     let api = issuer.server.base_url();
     let holder = holder(&issuer.server, &api, "13700000004").await;
-    let held = holder.licences.sync().await.unwrap();
-    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let id_card = holder.id_card().await;
     let (verifier, _dir) = verifier_client(&api);
 
     // Two-second codes, refreshed a second ahead: the test waits about one.
@@ -197,8 +193,7 @@ async fn the_device_key_is_made_and_certified_once() {
     let issuer = issuer(Suite::Ed25519, LIST_TTL).await;
     let api = issuer.server.base_url();
     let holder = holder(&issuer.server, &api, "13700000006").await;
-    let held = holder.licences.sync().await.unwrap();
-    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let id_card = holder.id_card().await;
     assert_eq!(requests_seen(&issuer.server, "/api/v1/devices").await, 1);
     for _ in 0..3 {
         holder

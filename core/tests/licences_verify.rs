@@ -12,10 +12,8 @@ use banshitong_core::licences::{Disclosure, Outcome, PresentationMode, ReasonKin
 use banshitong_core::platform::MemorySecretStore;
 use banshitong_trust::Suite;
 use common::client_in;
-use common::licences::{holder, issuer, revoke, verifier_client};
+use common::licences::{ID_CARD, holder, issuer, revoke, verifier_client};
 use common::proxy::{Mode, Proxy};
-
-const ID_CARD: &str = "居民身份证";
 
 #[tokio::test]
 async fn a_synced_licence_is_presented_with_the_network_gone() {
@@ -48,8 +46,7 @@ async fn a_revocation_is_seen_once_the_status_list_is_refreshed() {
     let issuer = issuer(Suite::Ed25519, Duration::from_secs(300)).await;
     let api = issuer.server.base_url();
     let holder = holder(&issuer.server, &api, "13800000002").await;
-    let held = holder.licences.sync().await.unwrap();
-    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let id_card = holder.id_card().await;
     let (client, _dir) = verifier_client(&api);
     let verifier = client.verifier();
     let show = || {
@@ -78,8 +75,7 @@ async fn a_stale_status_list_offline_gives_status_unknown_since_its_fetch() {
     let issuer = issuer(Suite::Ed25519, Duration::from_secs(2)).await;
     let api = issuer.server.base_url();
     let holder = holder(&issuer.server, &api, "13800000003").await;
-    let held = holder.licences.sync().await.unwrap();
-    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let id_card = holder.id_card().await;
     let proxy = Proxy::start(issuer.server.addr()).await;
     let (client, _dir) = verifier_client(&proxy.url());
     let verifier = client.verifier();
@@ -121,8 +117,7 @@ async fn a_replay_is_refused_after_the_verifier_restarts() {
     let issuer = issuer(Suite::Sm2Sm3, Duration::from_secs(300)).await;
     let api = issuer.server.base_url();
     let holder = holder(&issuer.server, &api, "13800000004").await;
-    let held = holder.licences.sync().await.unwrap();
-    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let id_card = holder.id_card().await;
     let shown = holder
         .licences
         .present(&id_card.id, PresentationMode::Offline, &Disclosure::Full)
@@ -146,8 +141,7 @@ async fn garbage_and_truncated_text_are_refused_as_malformed() {
     let issuer = issuer(Suite::Ed25519, Duration::from_secs(300)).await;
     let api = issuer.server.base_url();
     let holder = holder(&issuer.server, &api, "13800000005").await;
-    let held = holder.licences.sync().await.unwrap();
-    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let id_card = holder.id_card().await;
     let shown = holder
         .licences
         .present(&id_card.id, PresentationMode::Offline, &Disclosure::Full)
@@ -173,8 +167,7 @@ async fn a_code_older_than_its_lifetime_and_the_clock_skew_is_refused() {
     let issuer = issuer(Suite::Ed25519, Duration::from_secs(300)).await;
     let api = issuer.server.base_url();
     let holder = holder(&issuer.server, &api, "13800000006").await;
-    let held = holder.licences.sync().await.unwrap();
-    let id_card = held.iter().find(|l| l.licence_type == ID_CARD).unwrap();
+    let id_card = holder.id_card().await;
     let shown = holder
         .licences
         .present(&id_card.id, PresentationMode::Offline, &Disclosure::Full)

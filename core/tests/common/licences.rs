@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use banshitong_core::Client;
 use banshitong_core::auth::Verification;
-use banshitong_core::licences::Licences;
+use banshitong_core::licences::{Licence, Licences};
 use banshitong_core::platform::MemorySecretStore;
 use banshitong_server::{ServerConfig, TestServer};
 use banshitong_trust::Suite;
@@ -30,11 +30,24 @@ pub async fn issuer(suite: Suite, status_list_ttl: Duration) -> Issuer {
     Issuer { server, _dir: dir }
 }
 
+/// The licence type every verified person holds.
+pub const ID_CARD: &str = "居民身份证";
+
 pub struct Holder {
     pub client: Client,
     pub licences: Licences,
     pub secrets: Arc<MemorySecretStore>,
     pub dir: TempDir,
+}
+
+impl Holder {
+    /// Syncs the licences and returns the resident ID card among them.
+    pub async fn id_card(&self) -> Licence {
+        let held = self.licences.sync().await.unwrap();
+        held.into_iter()
+            .find(|l| l.licence_type == ID_CARD)
+            .expect("a verified person holds an ID card")
+    }
 }
 
 /// A verified person signed in at `api` (the server, or a proxy before it).
