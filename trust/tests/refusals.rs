@@ -6,7 +6,7 @@ mod common;
 use banshitong_trust::qr_text::encode_offline;
 use banshitong_trust::{
     ClaimValue, Outcome, ReasonKind, SaltedClaim, SigningKey, Suite, TrustedIssuers, Verdict,
-    build_offline, issue_licence, random_nonce,
+    issue_licence, random_nonce,
 };
 use common::{NOW_MS, STATUS_TTL_S, World, certificate_for, certificate_of, metadata, samples};
 
@@ -24,16 +24,7 @@ fn present_claims(world: &World, claims: Vec<SaltedClaim>) -> String {
     let names: Vec<String> = claims.iter().map(|c| c.name.clone()).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let claims = banshitong_trust::DisclosableClaims { claims };
-    let p = build_offline(
-        &world.licence,
-        &claims,
-        &names,
-        &world.device,
-        &world.certificate,
-        NOW_MS,
-        random_nonce(),
-    )
-    .unwrap();
+    let p = world.bundle(&world.licence, &claims, &names);
     encode_offline(&p.to_cbor())
 }
 
@@ -142,16 +133,7 @@ fn a_licence_signed_by_another_key_under_the_issuers_kid_is_refused() {
         // Same kid, other key: the trusted map points the issuer's kid at
         // a key that did not sign the licence.
         let impostor = World::new(suite);
-        let mut p = build_offline(
-            &impostor.licence,
-            &impostor.claims,
-            &["name"],
-            &world.device,
-            &world.certificate,
-            NOW_MS,
-            random_nonce(),
-        )
-        .unwrap();
+        let mut p = world.bundle(&impostor.licence, &impostor.claims, &["name"]);
         // Rewrite the impostor licence's kid to the genuine issuer's.
         let (from, to) = (impostor.issuer.kid(), world.issuer.kid());
         let at = p
@@ -160,16 +142,7 @@ fn a_licence_signed_by_another_key_under_the_issuers_kid_is_refused() {
             .position(|w| w == from.as_bytes())
             .unwrap();
         p.licence[at..at + 8].copy_from_slice(to.as_bytes());
-        let p = build_offline(
-            &p.licence,
-            &impostor.claims,
-            &["name"],
-            &world.device,
-            &world.certificate,
-            NOW_MS,
-            random_nonce(),
-        )
-        .unwrap();
+        let p = world.bundle(&p.licence, &impostor.claims, &["name"]);
         assert_refused(
             &world.verify(&encode_offline(&p.to_cbor())),
             ReasonKind::BadIssuerSignature,
@@ -184,16 +157,7 @@ fn an_edited_licence_is_refused() {
         let mut licence = world.licence.clone();
         let at = licence.windows(8).position(|w| w == b"LIC-0001").unwrap();
         licence[at + 7] = b'2';
-        let p = build_offline(
-            &licence,
-            &world.claims,
-            &["name"],
-            &world.device,
-            &world.certificate,
-            NOW_MS,
-            random_nonce(),
-        )
-        .unwrap();
+        let p = world.bundle(&licence, &world.claims, &["name"]);
         assert_refused(
             &world.verify(&encode_offline(&p.to_cbor())),
             ReasonKind::BadIssuerSignature,
@@ -280,16 +244,7 @@ fn a_presentation_of_another_licence_is_refused() {
             &samples()[1].claims,
         )
         .unwrap();
-        let mut p = build_offline(
-            &world.licence,
-            &world.claims,
-            &["name"],
-            &world.device,
-            &world.certificate,
-            NOW_MS,
-            random_nonce(),
-        )
-        .unwrap();
+        let mut p = world.bundle(&world.licence, &world.claims, &["name"]);
         p.licence = other;
         assert_refused(
             &world.verify(&encode_offline(&p.to_cbor())),

@@ -5,8 +5,9 @@
 use banshitong_trust::licence::types;
 use banshitong_trust::{
     CachedStatusList, Claim, DeviceCertificate, DisclosableClaims, InMemoryReplayCache,
-    LicenceMetadata, SigningKey, StatusList, StatusRef, Suite, TrustedIssuers, Verdict,
-    VerifyOptions, issue_device_certificate, issue_licence_to, present_offline, verify,
+    LicenceMetadata, OfflinePresentation, SigningKey, StatusList, StatusRef, Suite, TrustedIssuers,
+    Verdict, VerifyOptions, build_offline, issue_device_certificate, issue_licence_to,
+    present_offline, random_nonce, verify,
 };
 
 /// 2026-09-21T11:06:40Z: a fixed "now" so the tests never read the clock.
@@ -201,6 +202,26 @@ impl World {
             }],
             replay: InMemoryReplayCache::new(),
         }
+    }
+
+    /// An unencoded presentation of `licence` (perhaps not this world's)
+    /// by this world's device, made now: for tests that tamper with it.
+    pub fn bundle(
+        &self,
+        licence: &[u8],
+        claims: &DisclosableClaims,
+        disclose: &[&str],
+    ) -> OfflinePresentation {
+        build_offline(
+            licence,
+            claims,
+            disclose,
+            &self.device,
+            &self.certificate,
+            NOW_MS,
+            random_nonce(),
+        )
+        .unwrap()
     }
 
     /// A presentation made at `made_ms` disclosing `disclose`.
