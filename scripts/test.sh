@@ -5,6 +5,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# Every tool below writes to /dev/null; if it has become a regular file
+# (seen once on a shared machine), cargo's compiler probe fails in a way
+# that looks like every suite breaking. Say so plainly instead.
+if [ ! -c /dev/null ]; then
+    echo "error: /dev/null is not a character device; restore it (mknod -m 666 /dev/null c 1 3) and run again" >&2
+    exit 1
+fi
+
 declare -a summary=()
 failed=0
 
