@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::applications::Applications;
 use crate::auth::Auth;
 use crate::auth::session::Session;
 use crate::catalog::{Catalog, Department, Region};
@@ -46,6 +47,8 @@ struct Inner {
     drafts: tokio::sync::Mutex<Option<Drafts>>,
     /// The signed-in user's materials (and their upload queue), likewise.
     materials: tokio::sync::Mutex<Option<Materials>>,
+    /// The signed-in user's applications (and their live connection), likewise.
+    applications: tokio::sync::Mutex<Option<Applications>>,
 }
 
 impl Client {
@@ -89,6 +92,7 @@ impl Client {
                 http,
                 drafts: tokio::sync::Mutex::new(None),
                 materials: tokio::sync::Mutex::new(None),
+                applications: tokio::sync::Mutex::new(None),
             }),
         })
     }
@@ -186,6 +190,31 @@ impl Client {
         .await?;
         *current = Some(materials.clone());
         Ok(materials)
+    }
+
+    /// The signed-in user's applications and where each stands: synced
+    /// into their encrypted database (readable offline), live while the app
+    /// is in the foreground (`set_foreground`).
+    pub async fn applications(&self) -> Result<Applications> {
+        let materials = self.materials().await?;
+        let drafts = self.drafts().await?;
+        let user = drafts.user_id().to_owned();
+        let db = drafts.database().clone();
+        let mut current = self.inner.applications.lock().await;
+        if let Some(applications) = current.as_ref()
+            && applications.user_id() == user
+            && applications.database().same_as(&db)
+        {
+            return Ok(applications.clone());
+        }
+        if let Some(previous) = current.take() {
+            // Another account (or a wiped database): its live connection ends.
+            previous.set_foreground(false);
+        }
+        let applications =
+            Applications::open_for(user, db, self.inner.session.clone(), drafts, materials);
+        *current = Some(applications.clone());
+        Ok(applications)
     }
 
     /// The signed-in user's electronic licences: synced into their

@@ -8,6 +8,7 @@
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("banshitong_core");
 
+pub mod applications;
 pub mod auth;
 pub mod catalog;
 mod client;

@@ -181,4 +181,32 @@ pub const PERSONAL: Migrations = Migrations(&[
         expires_at_ms INTEGER,
         registered_at_ms INTEGER NOT NULL
      );",
+    // 5: the user's applications as the platform last reported them, kept
+    // for offline reading, and the change-feed cursor (applications/).
+    // `body` is the platform's object as received; the other columns are
+    // what the filters, the order and the sync need. `pass` marks the rows
+    // a full resync saw, so the ones it did not see can be dropped.
+    "CREATE TABLE applications (
+        application_no TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        needs_action TEXT,
+        is_final INTEGER NOT NULL,
+        submitted_at_ms INTEGER NOT NULL,
+        updated_at_ms INTEGER NOT NULL,
+        promised_due_at_ms INTEGER,
+        change_seq INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        pass INTEGER NOT NULL,
+        stored_at_ms INTEGER NOT NULL
+     );
+     CREATE INDEX applications_by_update ON applications(updated_at_ms DESC);
+     CREATE TABLE application_sync (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        cursor TEXT,
+        pass INTEGER NOT NULL,
+        full_pass_open INTEGER NOT NULL,
+        last_full_sync_at_ms INTEGER,
+        last_synced_at_ms INTEGER
+     );
+     INSERT INTO application_sync (id, cursor, pass, full_pass_open) VALUES (1, NULL, 0, 0);",
 ]);
