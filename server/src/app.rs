@@ -3,6 +3,7 @@
 
 use axum::Router;
 use axum::http::{Method, Uri};
+use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::problem::{Problem, ProblemKind};
@@ -10,11 +11,16 @@ use crate::state::AppState;
 use crate::{ServerConfig, dev, middleware, routes};
 
 /// Opens the database under `config.data_dir` and builds the router. The
-/// clock is returned too, so a `TestServer` can move the server's time.
-pub(crate) async fn build(config: &ServerConfig) -> anyhow::Result<(Router, Clock)> {
-    let state = AppState::open(config).await?;
+/// clock is returned too, so a `TestServer` can move the server's time, and
+/// the token to cancel when shutting down, which ends the open event
+/// streams (a graceful shutdown would otherwise wait for them forever).
+pub(crate) async fn build(
+    config: &ServerConfig,
+) -> anyhow::Result<(Router, Clock, CancellationToken)> {
+    let stopping = CancellationToken::new();
+    let state = AppState::open(config, stopping.clone()).await?;
     let clock = state.clock.clone();
-    Ok((router(state, config.dev), clock))
+    Ok((router(state, config.dev), clock, stopping))
 }
 
 fn router(state: AppState, dev: bool) -> Router {

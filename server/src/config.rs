@@ -45,6 +45,10 @@ pub struct ServerConfig {
     /// How long a device certificate is valid. Default
     /// [`ServerConfig::DEFAULT_DEVICE_CERTIFICATE_TTL`].
     pub device_certificate_ttl: Duration,
+    /// How often an idle `GET /api/v1/events` stream sends a `: heartbeat`
+    /// comment, so proxies and clients see it is alive. Default
+    /// [`ServerConfig::DEFAULT_SSE_HEARTBEAT`]; tests set it short.
+    pub sse_heartbeat: Duration,
 }
 
 impl ServerConfig {
@@ -72,6 +76,9 @@ impl ServerConfig {
     /// The default lifetime of a device certificate: a year.
     pub const DEFAULT_DEVICE_CERTIFICATE_TTL: Duration = Duration::from_secs(365 * 24 * 3600);
 
+    /// The default heartbeat interval of event streams: 15 seconds.
+    pub const DEFAULT_SSE_HEARTBEAT: Duration = Duration::from_secs(15);
+
     /// A config with the given data dir and mode and defaults for the rest.
     pub fn new(data_dir: impl Into<PathBuf>, dev: bool) -> ServerConfig {
         ServerConfig {
@@ -86,6 +93,7 @@ impl ServerConfig {
             presentation_token_ttl: Self::DEFAULT_PRESENTATION_TOKEN_TTL,
             status_list_ttl: Self::DEFAULT_STATUS_LIST_TTL,
             device_certificate_ttl: Self::DEFAULT_DEVICE_CERTIFICATE_TTL,
+            sse_heartbeat: Self::DEFAULT_SSE_HEARTBEAT,
         }
     }
 }

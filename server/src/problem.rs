@@ -64,13 +64,20 @@ pub(crate) enum ProblemKind {
     /// (type by content, declared type or sha256); the body says why in
     /// `material_problem`. The upload is dropped.
     MaterialRefused,
+    /// 409 for a workflow action the application's status does not allow;
+    /// the body names `status`, `action` and the `allowed` actions.
+    IllegalTransition,
+    /// 422 for a supplement answer that leaves a requested material out;
+    /// the body lists the `missing` keys.
+    SupplementIncomplete,
 }
 
 impl ProblemKind {
     /// The kinds that own their status: `from_status` maps back to these.
     /// More specific kinds sharing a status (`TierRequired`,
     /// `CursorExpired`, `ValidationFailed`, the idempotency kinds,
-    /// `RevisionMismatch`, `MaterialRefused`) are left out.
+    /// `RevisionMismatch`, `MaterialRefused`, `IllegalTransition`,
+    /// `SupplementIncomplete`) are left out.
     const ALL: [ProblemKind; 18] = [
         ProblemKind::BadRequest,
         ProblemKind::Unauthorized,
@@ -128,6 +135,8 @@ impl ProblemKind {
             ProblemKind::RevisionMismatch => StatusCode::PRECONDITION_FAILED,
             ProblemKind::ChecksumMismatch => CHECKSUM_MISMATCH,
             ProblemKind::MaterialRefused => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::IllegalTransition => StatusCode::CONFLICT,
+            ProblemKind::SupplementIncomplete => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -158,6 +167,8 @@ impl ProblemKind {
             ProblemKind::RevisionMismatch => "revision-mismatch",
             ProblemKind::ChecksumMismatch => "checksum-mismatch",
             ProblemKind::MaterialRefused => "material-refused",
+            ProblemKind::IllegalTransition => "illegal-transition",
+            ProblemKind::SupplementIncomplete => "supplement-incomplete",
         }
     }
 
@@ -188,6 +199,8 @@ impl ProblemKind {
             ProblemKind::RevisionMismatch => "Revision mismatch",
             ProblemKind::ChecksumMismatch => "Checksum mismatch",
             ProblemKind::MaterialRefused => "Material refused",
+            ProblemKind::IllegalTransition => "Illegal transition",
+            ProblemKind::SupplementIncomplete => "Supplement incomplete",
         }
     }
 }

@@ -94,9 +94,25 @@ fn all_routes() -> Vec<Route> {
         ),
         Route::new(
             Method::GET,
+            "/api/v1/applications/changes",
+            api::application_changes::changes,
+        ),
+        Route::new(
+            Method::GET,
             "/api/v1/applications/{application_no}",
             api::applications::get,
         ),
+        Route::new(
+            Method::POST,
+            "/api/v1/applications/{application_no}/withdraw",
+            api::application_actions::withdraw,
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/applications/{application_no}/supplement",
+            api::application_actions::supplement,
+        ),
+        Route::new(Method::GET, "/api/v1/events", api::events::stream),
         Route::new(Method::GET, "/api/v1/drafts", api::drafts::list),
         Route::new(Method::GET, "/api/v1/drafts/{id}", api::drafts::get),
         Route::new(Method::PUT, "/api/v1/drafts/{id}", api::drafts::put),
@@ -145,6 +161,36 @@ fn all_routes() -> Vec<Route> {
         Route::new(Method::POST, "/dev/catalog/mutate", dev::catalog::mutate).dev_only(),
         Route::new(Method::POST, "/dev/catalog/compact", dev::catalog::compact).dev_only(),
         Route::new(Method::GET, "/dev/applications", dev::applications::list).dev_only(),
+        Route::new(
+            Method::POST,
+            "/dev/applications/{application_no}/advance",
+            dev::applications::advance,
+        )
+        .dev_only(),
+        Route::new(
+            Method::POST,
+            "/dev/applications/{application_no}/archive",
+            dev::applications::archive,
+        )
+        .dev_only(),
+        Route::new(
+            Method::POST,
+            "/dev/applications/compact",
+            dev::applications::compact,
+        )
+        .dev_only(),
+        Route::new(
+            Method::POST,
+            "/dev/applications/seed",
+            dev::application_seed::seed,
+        )
+        .dev_only(),
+        Route::new(
+            Method::GET,
+            "/dev/push-outbox",
+            dev::applications::push_outbox,
+        )
+        .dev_only(),
         Route::new(Method::GET, "/dev/uploads", dev::uploads::list).dev_only(),
         Route::new(Method::POST, "/dev/uploads/expire", dev::uploads::expire).dev_only(),
         Route::new(

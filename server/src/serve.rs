@@ -14,7 +14,11 @@ pub async fn serve(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let (router, _clock) = app::build(&config).await?;
+    let (router, _clock, stopping) = app::build(&config).await?;
+    let shutdown = async move {
+        shutdown.await;
+        stopping.cancel();
+    };
     run(listener, router, shutdown).await
 }
 

@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::ServerConfig;
+use crate::applications::live::LiveChanges;
 use crate::catalog::snapshot_cache::SnapshotCache;
 use crate::clock::Clock;
 use crate::db::Db;
@@ -27,10 +30,17 @@ pub(crate) struct AppState {
     pub(crate) uploads: Uploads,
     /// The issuer keys and the lifetimes of what they sign.
     pub(crate) issuer: Issuer,
+    /// Notices of committed application changes for the event streams,
+    /// their heartbeat, and the signal that ends them at shutdown.
+    pub(crate) live: LiveChanges,
 }
 
 impl AppState {
-    pub(crate) async fn open(config: &ServerConfig) -> anyhow::Result<AppState> {
+    /// `stopping` is cancelled when the server begins to shut down.
+    pub(crate) async fn open(
+        config: &ServerConfig,
+        stopping: CancellationToken,
+    ) -> anyhow::Result<AppState> {
         let db = Db::open(config.data_dir.clone(), config.catalog_guides).await?;
         let clock = Clock::default();
         let uploads = Uploads::open(config, &db, &clock).await?;
@@ -54,6 +64,7 @@ impl AppState {
             catalog_snapshot: SnapshotCache::default(),
             uploads,
             issuer,
+            live: LiveChanges::new(config.sse_heartbeat, stopping),
         })
     }
 }

@@ -51,13 +51,14 @@ impl TestServer {
         config: ServerConfig,
         temp_dir: Option<TempDir>,
     ) -> anyhow::Result<TestServer> {
-        let (router, clock) = app::build(&config).await?;
+        let (router, clock, stopping) = app::build(&config).await?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         // A dropped sender also means "stop", hence the result is ignored.
         let shutdown = async move {
             let _ = stopped.await;
+            stopping.cancel();
         };
         let task = tokio::spawn(serve::run(listener, router, shutdown));
         Ok(TestServer {

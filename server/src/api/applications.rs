@@ -1,9 +1,10 @@
 //! `POST /api/v1/applications` (submit, idempotently) and
-//! `GET /api/v1/applications/{no}` (one's own application).
+//! `GET /api/v1/applications/{no}` (one's own application, with its
+//! workflow, timeline and deadlines, `ETag: "<change_seq>"`).
 
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use banshitong_forms::{FieldError, SlotFill, Values, validate};
 use serde::Deserialize;
@@ -11,10 +12,11 @@ use serde::Deserialize;
 use super::drafts::parse_draft_id;
 use crate::applications::idempotency::{self, Stored};
 use crate::applications::store::{self, NewApplication, Submitted};
-use crate::applications::{material_refs, number};
+use crate::applications::{material_refs, number, view};
 use crate::auth::bearer::SignedIn;
 use crate::catalog;
 use crate::catalog::model::Guide;
+use crate::etag::if_none_match_hits;
 use crate::extract::ApiJson;
 use crate::forms;
 use crate::problem::{Problem, ProblemKind};
@@ -25,7 +27,7 @@ const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-repl
 
 /// The `Idempotency-Key` header: 1–255 visible ASCII characters. Missing or
 /// unusable → 400 `idempotency-key-required`.
-pub(crate) struct IdempotencyKey(String);
+pub(crate) struct IdempotencyKey(pub(crate) String);
 
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     type Rejection = Problem;
@@ -145,6 +147,9 @@ pub(crate) async fn submit(
         values: serde_json::Value::Object(submission.values),
         materials: serde_json::to_value(&submission.materials).map_err(|_| Problem::internal())?,
         draft_id,
+        department_name: guide.department_name,
+        promised_days: guide.promised_time_limit_days,
+        legal_days: guide.legal_time_limit_days,
     };
     // Read under the database lock, as draft writes do (it may close one).
     let clock = state.clock.clone();
@@ -153,8 +158,9 @@ pub(crate) async fn submit(
         .call(move |conn| store::submit(conn, &new, clock.now_ms()))
         .await?;
     match outcome {
-        Submitted::Created(stored) => {
+        Submitted::Created(stored, change_seq) => {
             tracing::info!(user_id = %bearer.user_id, application_no = %stored.application_no, "application submitted");
+            state.live.announce(&bearer.user_id, change_seq);
             Ok(answer(stored, false))
         }
         Submitted::Replayed(stored) => Ok(answer(stored, true)),
@@ -181,7 +187,7 @@ async fn load_guide(state: &AppState, code: &str) -> Result<Guide, Problem> {
 }
 
 /// 422 `validation-failed` listing every problem as `errors`.
-fn validation_failed(errors: &[FieldError]) -> Problem {
+pub(crate) fn validation_failed(errors: &[FieldError]) -> Problem {
     let list = serde_json::to_value(errors).unwrap_or_default();
     Problem::new(
         ProblemKind::ValidationFailed,
@@ -193,7 +199,7 @@ fn validation_failed(errors: &[FieldError]) -> Problem {
     .with_extension("errors", list)
 }
 
-fn key_reused() -> Problem {
+pub(crate) fn key_reused() -> Problem {
     Problem::new(
         ProblemKind::IdempotencyKeyReused,
         "This Idempotency-Key was used in the last 24 hours with another request body; use a new \
@@ -203,7 +209,7 @@ fn key_reused() -> Problem {
 
 /// The stored answer, byte for byte, with `Location`; a replay also says
 /// `Idempotent-Replayed: true`.
-fn answer(stored: Stored, replayed: bool) -> Response {
+pub(crate) fn answer(stored: Stored, replayed: bool) -> Response {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::CREATED);
     let location =
         HeaderValue::from_str(&format!("/api/v1/applications/{}", stored.application_no))
@@ -229,30 +235,44 @@ fn answer(stored: Stored, replayed: bool) -> Response {
     response
 }
 
+/// 404 for a number the caller has no application with (another user's
+/// included, so numbers can't be probed).
+pub(crate) fn not_found() -> Problem {
+    Problem::new(
+        ProblemKind::NotFound,
+        "You have no application with this number.",
+    )
+}
+
 /// `GET /api/v1/applications/{no}`: the caller's own application; anyone
-/// else's is 404, like a number that doesn't exist.
+/// else's is 404, like a number that doesn't exist. `ETag` is
+/// `"<change_seq>"`; `If-None-Match` with it answers 304.
 pub(crate) async fn get(
     State(state): State<AppState>,
     SignedIn(bearer): SignedIn,
     Path(number): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let not_found = || {
-        Problem::new(
-            ProblemKind::NotFound,
-            "You have no application with this number.",
-        )
-    };
     if !number::is_well_formed(&number) {
         return Err(not_found());
     }
     let found = state
         .db
-        .call(move |conn| store::get(conn, &bearer.user_id, &number))
+        .call(move |conn| {
+            view::load(conn, &bearer.user_id, &number)?
+                .map(|record| view::render(conn, &record, true))
+                .transpose()
+        })
         .await?;
     let application = found.ok_or_else(not_found)?;
-    Ok((
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-        axum::Json(application),
-    )
-        .into_response())
+    let etag = format!("\"{}\"", application.change_seq);
+    let etag_value = HeaderValue::from_str(&etag).map_err(|_| Problem::internal())?;
+    let cache = [
+        (header::ETAG, etag_value),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    ];
+    if if_none_match_hits(&headers, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, cache).into_response());
+    }
+    Ok((cache, axum::Json(application)).into_response())
 }

@@ -18,6 +18,22 @@ pub(crate) fn check(
     fills: &[SlotFill],
     now_ms: i64,
 ) -> rusqlite::Result<Vec<FieldError>> {
+    let slots: Vec<(&str, &str)> = schema
+        .material_slots
+        .iter()
+        .map(|slot| (slot.key.as_str(), slot.name.as_str()))
+        .collect();
+    check_slots(conn, user_id, &slots, fills, now_ms)
+}
+
+/// The same for the slots `(key, name)` (a supplement request's materials).
+pub(crate) fn check_slots(
+    conn: &Connection,
+    user_id: &str,
+    slots: &[(&str, &str)],
+    fills: &[SlotFill],
+    now_ms: i64,
+) -> rusqlite::Result<Vec<FieldError>> {
     let names_licence = fills
         .iter()
         .flat_map(|fill| &fill.material_refs)
@@ -31,10 +47,10 @@ pub(crate) fn check(
         licences::issue::ensure_issued(conn, user_id, now_ms)?;
     }
     let mut errors = Vec::new();
-    for slot in &schema.material_slots {
+    for &(key, name) in slots {
         let refs = fills
             .iter()
-            .filter(|fill| fill.slot_key == slot.key)
+            .filter(|fill| fill.slot_key == key)
             .flat_map(|fill| &fill.material_refs);
         for reference in refs {
             let held = match MaterialRef::parse(reference) {
@@ -46,9 +62,9 @@ pub(crate) fn check(
             };
             if !held {
                 errors.push(FieldError {
-                    path: format!("materials.{}", slot.key),
+                    path: format!("materials.{key}"),
                     code: ErrorCode::BadMaterialRef,
-                    message: format!("{}中有无效的材料，请重新上传", slot.name),
+                    message: format!("{name}中有无效的材料，请重新上传"),
                 });
                 break;
             }

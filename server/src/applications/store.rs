@@ -1,13 +1,13 @@
 //! Submitted applications: the race-free submission (application, key and
-//! draft in one transaction), one application for its owner, and the list
-//! the dev route shows.
+//! draft, first timeline entry and push message in one transaction) and the
+//! list the dev route shows.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::drafts;
 use super::idempotency::{self, Stored};
 use super::number::new_number;
+use super::{drafts, feed, push};
 use crate::clock::rfc3339_utc;
 
 /// A validated submission, ready to store.
@@ -21,6 +21,11 @@ pub(crate) struct NewApplication {
     pub(crate) values: serde_json::Value,
     pub(crate) materials: serde_json::Value,
     pub(crate) draft_id: Option<String>,
+    /// The guide's department and time limits (working days), kept with
+    /// the application so a later change of the guide doesn't move them.
+    pub(crate) department_name: String,
+    pub(crate) promised_days: u32,
+    pub(crate) legal_days: u32,
 }
 
 /// What `POST /api/v1/applications` answers with 201 (and replays).
@@ -34,8 +39,9 @@ struct Receipt<'a> {
 }
 
 pub(crate) enum Submitted {
-    /// A new application; the answer is also stored under the key.
-    Created(Stored),
+    /// A new application and its `change_seq`; the answer is also stored
+    /// under the key.
+    Created(Stored, i64),
     /// The key was used before with the same body: its stored answer.
     Replayed(Stored),
     /// The key was used before with another body.
@@ -64,10 +70,12 @@ pub(crate) fn submit(
         });
     }
     let number = new_number(&tx, now_ms)?;
+    let change_seq = feed::next_seq(&tx)?;
     tx.prepare_cached(
         "INSERT INTO applications (application_no, user_id, guide_code, guide_name, schema_id, \
-             status, values_json, materials_json, draft_id, submitted_at_ms) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', ?6, ?7, ?8, ?9)",
+             status, values_json, materials_json, draft_id, submitted_at_ms, department_name, \
+             change_seq, updated_at_ms, promised_days, legal_days) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', ?6, ?7, ?8, ?9, ?10, ?11, ?9, ?12, ?13)",
     )?
     .execute(params![
         number,
@@ -78,8 +86,23 @@ pub(crate) fn submit(
         new.values.to_string(),
         new.materials.to_string(),
         new.draft_id,
-        now_ms
+        now_ms,
+        new.department_name,
+        change_seq,
+        new.promised_days,
+        new.legal_days
     ])?;
+    tx.prepare_cached(
+        "INSERT INTO application_timeline (application_no, seq, kind, at_ms, department, \
+             comment, details_json) VALUES (?1, 1, 'submitted', ?2, ?3, '', '{}')",
+    )?
+    .execute(params![number, now_ms, new.department_name])?;
+    push::append(
+        &tx,
+        &new.user_id,
+        &push::message(&new.user_id, &number, "submitted", change_seq),
+        now_ms,
+    )?;
     let receipt = Receipt {
         application_no: &number,
         status: "submitted",
@@ -99,55 +122,7 @@ pub(crate) fn submit(
         drafts::close_for_application(&tx, &new.user_id, draft_id, &number, now_ms)?;
     }
     tx.commit()?;
-    Ok(Submitted::Created(stored))
-}
-
-/// One application, as its owner reads it.
-#[derive(Serialize)]
-pub(crate) struct Application {
-    application_no: String,
-    status: String,
-    guide_code: String,
-    guide_name: String,
-    schema_id: String,
-    submitted_at: String,
-    draft_id: Option<String>,
-    values: serde_json::Value,
-    materials: serde_json::Value,
-}
-
-fn json_column(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or(serde_json::Value::Null)
-}
-
-/// The user's application `number`; `None` for an unknown number and for
-/// another user's, alike.
-pub(crate) fn get(
-    conn: &Connection,
-    user_id: &str,
-    number: &str,
-) -> rusqlite::Result<Option<Application>> {
-    conn.prepare_cached(
-        "SELECT application_no, status, guide_code, guide_name, schema_id, submitted_at_ms, \
-             draft_id, values_json, materials_json \
-         FROM applications WHERE application_no = ?1 AND user_id = ?2",
-    )?
-    .query_row(params![number, user_id], |row| {
-        let values: String = row.get(7)?;
-        let materials: String = row.get(8)?;
-        Ok(Application {
-            application_no: row.get(0)?,
-            status: row.get(1)?,
-            guide_code: row.get(2)?,
-            guide_name: row.get(3)?,
-            schema_id: row.get(4)?,
-            submitted_at: rfc3339_utc(row.get(5)?),
-            draft_id: row.get(6)?,
-            values: json_column(&values),
-            materials: json_column(&materials),
-        })
-    })
-    .optional()
+    Ok(Submitted::Created(stored, change_seq))
 }
 
 /// An application as the dev route lists it: who, what, when; no answers.
@@ -196,6 +171,9 @@ mod tests {
             values: json!({}),
             materials: json!([]),
             draft_id: None,
+            department_name: "昆明市公安局五华分局".into(),
+            promised_days: 5,
+            legal_days: 20,
         }
     }
 
@@ -210,7 +188,7 @@ mod tests {
         )
         .unwrap();
         let now = 1_767_225_600_000;
-        let Submitted::Created(first) = submit(&mut conn, &new(1), now).unwrap() else {
+        let Submitted::Created(first, _) = submit(&mut conn, &new(1), now).unwrap() else {
             panic!("not created")
         };
         let Submitted::Replayed(again) = submit(&mut conn, &new(1), now + 1).unwrap() else {
@@ -222,7 +200,7 @@ mod tests {
             Submitted::KeyReused
         ));
         let later = now + ms(idempotency::TTL);
-        let Submitted::Created(fresh) = submit(&mut conn, &new(2), later).unwrap() else {
+        let Submitted::Created(fresh, _) = submit(&mut conn, &new(2), later).unwrap() else {
             panic!("not created after the key expired")
         };
         assert_ne!(fresh.application_no, first.application_no);

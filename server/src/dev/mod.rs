@@ -1,8 +1,11 @@
 //! Development-only machinery: fault injection, request counting and views
-//! into sign-in (SMS outbox, token statistics, forced token expiry), which
+//! into sign-in (SMS outbox, token statistics, forced token expiry), the
+//! platform's side of the application workflow (advance, compact, archive,
+//! push outbox, seed), which
 //! let tests and the demo exercise a client's retry, error and refresh paths
 //! against the real server. Installed only when `ServerConfig::dev` is set.
 
+pub(crate) mod application_seed;
 pub(crate) mod applications;
 pub(crate) mod auth;
 pub(crate) mod catalog;

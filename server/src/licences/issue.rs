@@ -62,7 +62,7 @@ pub(crate) fn ensure_issued(conn: &Connection, user_id: &str, now_ms: i64) -> ru
     let mut insert = conn.prepare_cached(
         "INSERT INTO licences (id, user_id, licence_type, holder, title, issuer, valid_until, \
          issued_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
-         ON CONFLICT (user_id, licence_type, holder) DO NOTHING",
+         ON CONFLICT (user_id, licence_type, holder) WHERE application_no IS NULL DO NOTHING",
     )?;
 
     let person: Option<(String, i64)> = conn
@@ -107,6 +107,54 @@ pub(crate) fn ensure_issued(conn: &Connection, user_id: &str, now_ms: i64) -> ru
         ])?;
     }
     Ok(())
+}
+
+/// Issues a new licence of `licence_type` as the result of application
+/// `application_no`, by `issuer` (the deciding department), to the user:
+/// held by their company for a business licence, else by their verified
+/// identity. A licence of that type the user already holds stays as it is.
+/// `None` when the user has no such holder (not verified, no company); the
+/// caller signs it (`sign::ensure_signed`) in the same transaction.
+pub(crate) fn issue_for_application(
+    conn: &Connection,
+    user_id: &str,
+    licence_type: &str,
+    application_no: &str,
+    issuer: &str,
+    now_ms: i64,
+) -> rusqlite::Result<Option<String>> {
+    let holder: Option<String> = if licence_type == BUSINESS_LICENCE {
+        conn.prepare_cached("SELECT uscc FROM companies WHERE user_id = ?1 ORDER BY rowid")?
+            .query_map([user_id], |row| row.get(0))?
+            .next()
+            .transpose()?
+    } else {
+        conn.prepare_cached(
+            "SELECT id_number FROM users \
+             WHERE id = ?1 AND tier = 'verified' AND id_number IS NOT NULL",
+        )?
+        .query_map([user_id], |row| row.get(0))?
+        .next()
+        .transpose()?
+    };
+    let Some(holder) = holder else {
+        return Ok(None);
+    };
+    let id = new_id();
+    conn.prepare_cached(
+        "INSERT INTO licences (id, user_id, licence_type, holder, title, issuer, valid_until, \
+         issued_at_ms, application_no) VALUES (?1, ?2, ?3, ?4, ?3, ?5, NULL, ?6, ?7)",
+    )?
+    .execute(params![
+        id,
+        user_id,
+        licence_type,
+        holder,
+        issuer,
+        now_ms,
+        application_no
+    ])?;
+    Ok(Some(id))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod v4_guide_form_schema;
 mod v5_applications_and_drafts;
 mod v6_uploads_materials_licences;
 mod v7_licence_signing;
+mod v8_application_workflow;
 
 use rusqlite::{Connection, Transaction};
 
@@ -49,6 +50,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 7,
         apply: v7_licence_signing::apply,
+    },
+    Migration {
+        version: 8,
+        apply: v8_application_workflow::apply,
     },
 ];
 
