@@ -295,8 +295,10 @@ pub struct FeeItem {
     pub amount_fen: i64,
 }
 
-/// The fee of an approval (缴费).
+/// The fee of an approval (缴费). `ApplicationFee` across the FFI: the
+/// catalog's `Fee` (what a guide charges) has the name there.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ApplicationFee"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fee {
     pub amount_fen: i64,
