@@ -11,6 +11,7 @@ use banshitong_core::{Client, ClientConfig};
 use banshitong_server::TestServer;
 use tempfile::TempDir;
 
+pub mod applications;
 pub mod licences;
 pub mod materials;
 pub mod photos;
