@@ -65,7 +65,7 @@ pub(crate) enum ProblemKind {
     /// `material_problem`. The upload is dropped.
     MaterialRefused,
     /// 409 for a workflow action the application's status does not allow;
-    /// the body names `status`, `action` and the `allowed` actions.
+    /// the body names `current_status`, `action` and the `allowed` actions.
     IllegalTransition,
     /// 422 for a supplement answer that leaves a requested material out;
     /// the body lists the `missing` keys.

@@ -26,7 +26,7 @@ use crate::state::AppState;
 /// allowed instead.
 pub(crate) fn illegal(refusal: &IllegalTransition) -> Problem {
     Problem::new(ProblemKind::IllegalTransition, refusal.to_string())
-        .with_extension("status", refusal.status.as_str())
+        .with_extension("current_status", refusal.status.as_str())
         .with_extension("action", refusal.action.as_str())
         .with_extension(
             "allowed",

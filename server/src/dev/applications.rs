@@ -166,7 +166,7 @@ fn no_next_step(record: &view::Record) -> Problem {
         )
     };
     Problem::new(ProblemKind::IllegalTransition, detail)
-        .with_extension("status", status.as_str())
+        .with_extension("current_status", status.as_str())
         .with_extension("action", "next")
         .with_extension("allowed", allowed)
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod catalog;
 pub mod licences;
 pub mod uploads;
+pub mod workflow;
 
 use reqwest::{Response, StatusCode, header};
 use serde_json::Value;
