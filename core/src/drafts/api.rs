@@ -43,9 +43,27 @@ pub(crate) enum SubmitAnswer {
 /// answers a repeat of the same key with the first answer, so this may be
 /// sent as often as the network makes necessary.
 pub(crate) async fn submit(session: &Session, key: &str, body: &str) -> Result<SubmitAnswer> {
+    post_queued(session, "api/v1/applications", key, body).await
+}
+
+/// Sends one queued supplement answer (`POST /api/v1/applications/{no}/
+/// supplement`) with its idempotency key, like [`submit`]. Its 200 answer
+/// is the application, whose `application_no` is all the draft needs; a
+/// 409 (the request is no longer the open one) is `Error::Conflict`.
+pub(crate) async fn submit_supplement(
+    session: &Session,
+    application_no: &str,
+    key: &str,
+    body: &str,
+) -> Result<SubmitAnswer> {
+    let path = format!("api/v1/applications/{application_no}/supplement");
+    post_queued(session, &path, key, body).await
+}
+
+async fn post_queued(session: &Session, path: &str, key: &str, body: &str) -> Result<SubmitAnswer> {
     let body = body.to_owned();
     let response = session
-        .send_raw(Method::POST, "api/v1/applications", |r| {
+        .send_raw(Method::POST, path, |r| {
             r.header("idempotency-key", key)
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(body.clone())
@@ -61,8 +79,11 @@ pub(crate) async fn submit(session: &Session, key: &str, body: &str) -> Result<S
             .map(SubmitAnswer::Accepted)
             .map_err(|e| Error::protocol(format!("application answer: {e}"))),
         StatusCode::UNPROCESSABLE_ENTITY => {
-            let problem: ValidationProblem = serde_json::from_slice(&bytes)
-                .map_err(|e| Error::protocol(format!("validation answer: {e}")))?;
+            // A refusal whose field errors can't be read is still a final
+            // refusal, never a reason to send the same thing again.
+            let Ok(problem) = serde_json::from_slice::<ValidationProblem>(&bytes) else {
+                return Err(crate::http::problem_error(422, &bytes));
+            };
             if problem.errors.is_empty() {
                 // Refused for another reason (e.g. the key was reused with a
                 // different body): nothing the user can fix field by field.

@@ -11,12 +11,16 @@
 //!   idempotency key (`outbox.rs`); the platform's number makes it submitted.
 //! - Drafts sync with the platform for continuing on another phone; a
 //!   conflict keeps both versions (`sync.rs`).
+//! - The answer to an office's supplement request (补正) is a draft too,
+//!   with a form made on the device, sent through the same outbox
+//!   (`supplement/`).
 
 mod api;
 pub mod model;
 mod outbox;
 mod prefill;
 mod store;
+mod supplement;
 mod sync;
 mod values;
 
@@ -29,7 +33,7 @@ use tokio::sync::Notify;
 
 pub use self::model::{
     Draft, DraftState, DraftSyncReport, FieldError, OutboxStatus, SavedChange, SlotFill,
-    SubmitOutcome,
+    SubmitOutcome, SupplementDraft, SupplementDraftRequest, SupplementSlot, SupplementStatus,
 };
 use self::prefill::Known;
 use self::store::Stored;
@@ -83,7 +87,8 @@ impl DraftsShared {
     }
 
     /// The form, from memory, the catalog cache, or the platform (once:
-    /// a schema id names one version, which never changes).
+    /// a schema id names one version, which never changes). A supplement
+    /// answer's form comes from the personal database, never the network.
     async fn schema(&self, id: &str) -> Result<Arc<FormSchema>> {
         if let Some(schema) = self
             .schemas
@@ -94,9 +99,17 @@ impl DraftsShared {
             return Ok(schema.clone());
         }
         let key = id.to_owned();
-        let cached: Option<String> = self
-            .catalog_db
+        let from_personal = supplement::form::is_supplement_schema(id);
+        let db = if from_personal {
+            &self.db
+        } else {
+            &self.catalog_db
+        };
+        let cached: Option<String> = db
             .call(move |c| {
+                if from_personal {
+                    return supplement::store::schema_json(c, &key);
+                }
                 Ok(
                     c.query_row("SELECT body FROM form_schemas WHERE id = ?1", [key], |r| {
                         r.get(0)
@@ -107,6 +120,11 @@ impl DraftsShared {
             .await?;
         let body = match cached {
             Some(body) => body,
+            None if from_personal => {
+                return Err(Error::NotFound {
+                    what: format!("supplement form {id}"),
+                });
+            }
             None => {
                 let body = api::fetch_schema(&self.http, id).await?;
                 let (key, to_store) = (id.to_owned(), body.clone());
@@ -391,8 +409,14 @@ impl Drafts {
     }
 
     /// A copy to edit separately (e.g. the same application for a relative).
+    /// A supplement answer has no copies: there is one answer per request.
     pub async fn duplicate(&self, id: String) -> Result<Draft> {
         let source = self.open(id).await?;
+        if supplement::form::is_supplement_schema(&source.schema_id) {
+            return Err(Error::invalid_input(
+                "a supplement answer can't be copied: each request has one answer",
+            ));
+        }
         let now = now_ms();
         let stored = Stored {
             draft: Draft {
@@ -444,20 +468,33 @@ impl Drafts {
             DraftState::Submitting => return Ok(SubmitOutcome::Queued),
             DraftState::Editing => {}
         }
+        let answering = {
+            let id = id.clone();
+            self.shared
+                .db
+                .call(move |c| supplement::store::by_draft(c, &id))
+                .await?
+        };
+        if answering.as_ref().is_some_and(|row| row.superseded) {
+            return Err(supplement::superseded());
+        }
         let schema = self.shared.schema(&draft.schema_id).await?;
         let values = parse_values(&draft)?;
         let errors = validate(&schema, &values, &draft.materials);
         if !errors.is_empty() {
             return Ok(SubmitOutcome::Invalid { errors });
         }
-        let body = serde_json::to_string(&api::ApplicationBody {
-            guide_code: draft.guide_code.clone(),
-            schema_id: draft.schema_id.clone(),
-            values,
-            materials: draft.materials.clone(),
-            draft_id: draft.id.clone(),
-        })
-        .map_err(|e| Error::storage(e.to_string()))?;
+        let body = match &answering {
+            Some(row) => supplement::body(row, &draft, &values)?,
+            None => serde_json::to_string(&api::ApplicationBody {
+                guide_code: draft.guide_code.clone(),
+                schema_id: draft.schema_id.clone(),
+                values,
+                materials: draft.materials.clone(),
+                draft_id: draft.id.clone(),
+            })
+            .map_err(|e| Error::storage(e.to_string()))?,
+        };
         let revision = draft.revision;
         let outcome = self
             .shared
@@ -489,7 +526,24 @@ impl Drafts {
         Ok(outcome)
     }
 
+    /// The draft that answers an office's supplement request (补正): the
+    /// one already started for this application and `request_seq`, or a
+    /// new one whose form has one required material slot per requested
+    /// material (and an optional `comment` field). Fill it with
+    /// `set_materials` or the materials queue (`draft_id` + slot key),
+    /// then `submit` it like any draft.
+    pub async fn start_supplement(&self, request: SupplementDraftRequest) -> Result<Draft> {
+        supplement::start(&self.shared, request).await
+    }
+
+    /// The supplement request a draft answers and where it stands; `None`
+    /// for an ordinary application draft.
+    pub async fn supplement(&self, id: String) -> Result<Option<SupplementDraft>> {
+        supplement::info(&self.shared, id).await
+    }
+
     /// Shares drafts with the platform (for another phone) and takes theirs.
+    /// Supplement answers stay on this device (see `supplement/`).
     pub async fn sync(&self) -> Result<DraftSyncReport> {
         sync::sync(&self.shared).await
     }

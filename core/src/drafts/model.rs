@@ -96,3 +96,56 @@ pub struct DraftSyncReport {
     pub conflict_copies: u32,
     pub deleted: u32,
 }
+
+/// What the office asked for when it sent an application back for
+/// supplement (补正), as a supplement draft is started from it: one
+/// material slot per requested material, answered like any other draft.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SupplementDraftRequest {
+    /// The application the answer is for (办件编号).
+    pub application_no: String,
+    /// The request being answered (`supplement.request_seq`); the platform
+    /// refuses an answer to any other.
+    pub request_seq: i64,
+    pub guide_code: String,
+    pub guide_name: String,
+    /// The office's note on the request, shown by the answer's comment box.
+    pub comment: Option<String>,
+    /// The materials to add, in the office's order.
+    pub slots: Vec<SupplementSlot>,
+}
+
+/// One material the office asked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SupplementSlot {
+    /// The slot key the answer fills (`materials[].slot_key`).
+    pub key: String,
+    /// e.g. 近期免冠照片.
+    pub name: String,
+    /// Why it is needed, e.g. 照片模糊 (empty when the office gave none).
+    pub reason: String,
+}
+
+/// A supplement draft and where its request stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SupplementDraft {
+    pub draft_id: String,
+    pub request: SupplementDraftRequest,
+    pub status: SupplementStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum SupplementStatus {
+    /// Waiting for the applicant's answer (or on its way in the outbox).
+    Open,
+    /// The platform took the answer (the draft is `Submitted`).
+    Answered,
+    /// The office no longer waits for this answer: it asked again (a newer
+    /// request), or the application moved on (e.g. withdrawn). Submitting
+    /// it is refused with `Error::Conflict`; answer the current request.
+    Superseded,
+}

@@ -5,6 +5,10 @@
 //! finds the platform again) and when the app restarts. Every attempt
 //! carries the same Idempotency-Key, so however many reach the platform,
 //! exactly one application exists.
+//!
+//! A supplement answer (`supplement/`) waits in the same outbox and goes
+//! to its application's supplement endpoint; the platform's 409 (the
+//! request is no longer open) supersedes it.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
@@ -14,6 +18,7 @@ use super::DraftsShared;
 use super::api::{self, SubmitAnswer};
 use super::model::{DraftState, OutboxStatus};
 use super::store;
+use super::supplement;
 use crate::error::{Error, Result};
 use crate::events::Connectivity;
 use crate::time_util::now_ms;
@@ -77,7 +82,18 @@ pub(crate) fn start(shared: &Arc<DraftsShared>) {
 async fn deliver_due(shared: &DraftsShared) -> Result<Option<i64>> {
     let due = shared.db.call(|c| store::due(c, now_ms())).await?;
     for item in due {
-        let answer = api::submit(&shared.session, &item.idempotency_key, &item.body).await;
+        let answer = match &item.supplement_of {
+            Some(application_no) => {
+                api::submit_supplement(
+                    &shared.session,
+                    application_no,
+                    &item.idempotency_key,
+                    &item.body,
+                )
+                .await
+            }
+            None => api::submit(&shared.session, &item.idempotency_key, &item.body).await,
+        };
         let id = item.id;
         let draft_id = item.draft_id.clone();
         match answer {
@@ -122,6 +138,9 @@ async fn deliver_due(shared: &DraftsShared) -> Result<Option<i64>> {
                 // Refused for good (e.g. signed out, or the key reused with
                 // another body): back to editing, with the reason.
                 let reason = e.to_string();
+                // A supplement answer to a request that is no longer open
+                // can never be taken: it is superseded, not retried.
+                let supersede = item.supplement_of.is_some() && matches!(e, Error::Conflict { .. });
                 tracing::warn!(error = %reason, "submission refused");
                 if matches!(e, Error::Unauthorized | Error::SessionExpired { .. }) {
                     let next = now_ms() + backoff(item.attempts).as_millis() as i64;
@@ -137,6 +156,9 @@ async fn deliver_due(shared: &DraftsShared) -> Result<Option<i64>> {
                             let tx = c.transaction()?;
                             let state = DraftState::Editing;
                             store::set_state(&tx, &draft_id, &state, &[], Some(&reason))?;
+                            if supersede {
+                                supplement::store::mark_superseded(&tx, &draft_id)?;
+                            }
                             store::dequeue(&tx, id)?;
                             tx.commit()?;
                             Ok(())

@@ -262,6 +262,9 @@ pub(crate) struct Queued {
     pub(crate) idempotency_key: String,
     pub(crate) body: String,
     pub(crate) attempts: u32,
+    /// Set for a supplement answer: the application it goes to. The
+    /// endpoint follows from the draft, so the outbox table needs no kind.
+    pub(crate) supplement_of: Option<String>,
 }
 
 pub(crate) fn enqueue(
@@ -283,8 +286,9 @@ pub(crate) fn enqueue(
 pub(crate) fn due(conn: &Connection, now_ms: i64) -> Result<Vec<Queued>> {
     Ok(conn
         .prepare_cached(
-            "SELECT id, draft_id, idempotency_key, body, attempts FROM outbox \
-             WHERE next_attempt_at_ms <= ?1 ORDER BY id",
+            "SELECT o.id, o.draft_id, o.idempotency_key, o.body, o.attempts, s.application_no \
+             FROM outbox o LEFT JOIN supplement_forms s ON s.draft_id = o.draft_id \
+             WHERE o.next_attempt_at_ms <= ?1 ORDER BY o.id",
         )?
         .query_map([now_ms], |r| {
             Ok(Queued {
@@ -293,6 +297,7 @@ pub(crate) fn due(conn: &Connection, now_ms: i64) -> Result<Vec<Queued>> {
                 idempotency_key: r.get(2)?,
                 body: r.get(3)?,
                 attempts: r.get(4)?,
+                supplement_of: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?)

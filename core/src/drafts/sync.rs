@@ -5,6 +5,9 @@
 //! either side: the platform's version stays under the draft's id and this
 //! device's edits become a conflict copy — a new draft the user can see,
 //! compare and keep or delete.
+//!
+//! Supplement answers are not shared (`supplement/` says why): a deleted
+//! one is simply forgotten here.
 
 use std::collections::HashMap;
 
@@ -14,6 +17,7 @@ use super::DraftsShared;
 use super::api::{self, DraftBody, Pushed, RemoteDraft};
 use super::model::{Draft, DraftState, DraftSyncReport};
 use super::store::{self, Stored};
+use super::supplement::form::is_supplement_schema;
 use crate::error::Result;
 
 pub(crate) mod uuid_like {
@@ -120,6 +124,13 @@ pub(crate) async fn sync(shared: &DraftsShared) -> Result<DraftSyncReport> {
         .collect();
     let local = shared.db.call(|c| store::all(c, true)).await?;
     for l in local {
+        if is_supplement_schema(&l.draft.schema_id) {
+            if l.deleted {
+                let id = l.draft.id.clone();
+                shared.db.call(move |c| store::purge(c, &id)).await?;
+            }
+            continue;
+        }
         let r = remote.remove(&l.draft.id);
         let local_changed = l.draft.revision != l.synced_revision;
         let remote_changed = match (&r, l.server_revision) {

@@ -209,4 +209,20 @@ pub const PERSONAL: Migrations = Migrations(&[
         last_synced_at_ms INTEGER
      );
      INSERT INTO application_sync (id, cursor, pass, full_pass_open) VALUES (1, NULL, 0, 0);",
+    // 6: answers to supplement requests (补正), which are drafts: the
+    // request each answers and the form made for it on the device
+    // (drafts/supplement/). The draft is a row of `drafts`; an outbox row
+    // whose draft is here goes to the application's supplement endpoint.
+    "CREATE TABLE supplement_forms (
+        schema_id TEXT PRIMARY KEY,
+        draft_id TEXT NOT NULL UNIQUE,
+        application_no TEXT NOT NULL,
+        request_seq INTEGER NOT NULL,
+        request_json TEXT NOT NULL,
+        schema_json TEXT NOT NULL,
+        superseded INTEGER NOT NULL,
+        created_at_ms INTEGER NOT NULL
+     );
+     CREATE INDEX supplement_forms_by_application
+        ON supplement_forms(application_no, request_seq);",
 ]);
