@@ -48,7 +48,9 @@ pub(crate) async fn apply(shared: &Shared, batch: Batch) -> Result<Applied> {
             let mut stored = Vec::new();
             for received in &batch.applications {
                 if let Upsert::Stored { previous } = store::upsert(&tx, received, pass, now)? {
-                    stored.push((previous, received.json.clone()));
+                    // Only a version that replaces one can raise events.
+                    let replaced = previous.map(|p| (p, received.json.clone()));
+                    stored.push((received.wire.application_no.clone(), replaced));
                 }
             }
             let mut removed = Vec::new();
@@ -73,12 +75,14 @@ pub(crate) async fn apply(shared: &Shared, batch: Batch) -> Result<Applied> {
         ..Applied::default()
     };
     let mut events: Vec<ApplicationEvent> = Vec::new();
-    for (previous, current) in stored {
-        let current = decode(&current, now)?;
-        if let Some(previous) = previous.and_then(|p| decode(&p, now).ok()) {
-            events.extend(derive(&previous, &current));
+    for (application_no, replaced) in stored {
+        if let Some((previous, current)) = replaced {
+            let current = decode(&current, now)?;
+            if let Ok(previous) = decode(&previous, now) {
+                events.extend(derive(&previous, &current));
+            }
         }
-        applied.changed.push(current.application_no);
+        applied.changed.push(application_no);
     }
     if !applied.changed.is_empty() || !applied.removed.is_empty() {
         shared.changes.set(shared.changes.get().wrapping_add(1));
