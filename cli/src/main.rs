@@ -78,6 +78,12 @@ enum Command {
     Licence(commands::licences::show::LicenceArgs),
     /// Check a shown licence QR code (its text, or --png FILE) as a verifier.
     Verify(commands::licences::verify::VerifyArgs),
+    /// Your applications (办件进度): a table synced first (--offline: as held
+    /// here); `bst apps watch` follows them live.
+    Apps(commands::apps::AppsArgs),
+    /// One application: timeline, deadlines, decision, fee, delivery; `supplement
+    /// FILE…` answers a supplement request, `withdraw` withdraws it.
+    App(commands::apps::AppArgs),
 }
 
 fn main() -> ExitCode {
@@ -138,5 +144,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Licences(args) => commands::licences::list(&session, args).await,
         Command::Licence(args) => commands::licences::show::run(&session, args).await,
         Command::Verify(args) => commands::licences::verify::run(&session, args).await,
+        Command::Apps(args) => commands::apps::list_or_watch(&session, args).await,
+        Command::App(args) => commands::apps::one(&session, args).await,
     }
 }

@@ -1,6 +1,7 @@
 //! One file per command group.
 
 pub mod account;
+pub mod apps;
 pub mod demo;
 pub mod drafts;
 pub mod guides;

@@ -1,8 +1,9 @@
 //! `bst demo`: the citizen journey, narrated, against an embedded reference
 //! server on a free loopback port with a throw-away data folder. Each issue
 //! that adds a capability adds its steps here (materials: `materials.rs`,
-//! licences: `licences.rs`).
+//! licences: `licences.rs`, application status: `applications.rs`).
 
+mod applications;
 mod jpeg;
 mod licences;
 mod materials;
@@ -135,7 +136,8 @@ pub async fn run() -> anyhow::Result<()> {
 
     let opened = catalog_steps(&mut n, &client).await?;
     let files = tempfile::tempdir().context("no temporary folder for the demo's files")?;
-    draft_steps(&mut n, &client, files.path()).await?;
+    let (draft_id, number) = draft_steps(&mut n, &client, files.path()).await?;
+    applications::steps(&mut n, &server, &client, &number, &draft_id, files.path()).await?;
     licences::steps(&mut n, &client).await?;
 
     n.step("Lose the network: stop the platform, read from the offline cache");
@@ -179,6 +181,7 @@ pub async fn run() -> anyhow::Result<()> {
             synced_at_ms: synced
         })
     ));
+    n.say(applications::offline_line(&client).await?);
     match client.health().await {
         Err(e) if e.is_network() => n.say(format!("live calls say so clearly: {e}")),
         other => anyhow::bail!("expected an offline error, got {other:?}"),
@@ -305,7 +308,12 @@ async fn catalog_steps(n: &mut Narrator, client: &Client) -> anyhow::Result<Stri
 /// with what the platform knows, a mistake caught as it is typed and fixed,
 /// the rest filled in, the materials attached (`materials.rs`), one
 /// submission and its application number. `files` holds the files attached.
-async fn draft_steps(n: &mut Narrator, client: &Client, files: &Path) -> anyhow::Result<()> {
+/// Returns the draft's id and the application number.
+async fn draft_steps(
+    n: &mut Narrator,
+    client: &Client,
+    files: &Path,
+) -> anyhow::Result<(String, String)> {
     let page = client
         .catalog()
         .search(SearchRequest {
@@ -457,7 +465,7 @@ async fn draft_steps(n: &mut Narrator, client: &Client, files: &Path) -> anyhow:
         }
         other => bail!("a second submit did not say already submitted: {other:?}"),
     }
-    Ok(())
+    Ok((draft.id, number))
 }
 
 /// Register, sign in by SMS, verify the real name, act for a company.
