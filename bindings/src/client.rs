@@ -1,11 +1,14 @@
 //! `BstClient`: the core's `Client` as the apps see it.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use banshitong_core::applications::PushOutcome;
 use banshitong_core::catalog::{Department, Region};
 use banshitong_core::events::Connectivity;
 use banshitong_core::{Client, ClientConfig, Health};
 
+use crate::applications::{BstApplications, push_for_whoever_is_signed_in};
 use crate::auth::BstAuth;
 use crate::catalog::BstCatalog;
 use crate::drafts::BstDrafts;
@@ -90,6 +93,22 @@ impl BstClient {
     pub async fn licences(&self) -> Result<Arc<BstLicences>, BstError> {
         let core = self.core.clone();
         run(async move { Ok(BstLicences::new(core.licences().await?)) }).await
+    }
+
+    /// The signed-in user's applications and where each stands
+    /// (`Unauthorized` when signed out): synced into their encrypted
+    /// database, readable offline, live while the app is in the
+    /// foreground. Like `drafts()`, ask again after signing in again.
+    pub async fn applications(&self) -> Result<Arc<BstApplications>, BstError> {
+        let core = self.core.clone();
+        run(async move { Ok(BstApplications::new(core.applications().await?)) }).await
+    }
+
+    /// For the app's FCM / APNs handler, which may run with nobody signed
+    /// in: `applications().handle_push(payload)` for the signed-in user, an
+    /// `Ignored(SignedOut)` outcome otherwise. Never fails.
+    pub async fn handle_push(&self, payload: HashMap<String, String>) -> PushOutcome {
+        push_for_whoever_is_signed_in(self.core.clone(), payload).await
     }
 
     /// Checks shown licence codes; needs no sign-in.

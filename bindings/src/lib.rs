@@ -1,14 +1,16 @@
 //! banshitong-ffi: the one library the Kotlin and Swift apps load.
 //!
 //! It holds only what the FFI needs: the `BstClient` object with its
-//! `BstAuth`, `BstCatalog`, `BstDrafts`, `BstMaterials` and `BstLicences`
-//! (with `BstVerifier` and the verdict records the trust crate can't derive), the flat error,
+//! `BstAuth`, `BstCatalog`, `BstDrafts`, `BstMaterials`, `BstLicences`
+//! (with `BstVerifier` and the verdict records the trust crate can't derive)
+//! and `BstApplications`, the flat error,
 //! the foreign traits (secret store, logger, listeners), subscription
 //! handles and the tokio runtime. Records and enums are defined (and derive uniffi) in
 //! banshitong-core and banshitong-forms, so there is one copy of every type.
 
 uniffi::setup_scaffolding!("banshitong");
 
+mod applications;
 mod auth;
 mod catalog;
 mod client;
@@ -23,6 +25,10 @@ mod subscription;
 mod testing;
 mod verdict;
 
+pub use applications::{
+    ApplicationEventListener, ApplicationListListener, ApplicationListener, BstApplications,
+    LiveStateListener,
+};
 pub use auth::BstAuth;
 pub use catalog::{BstCatalog, SyncListener};
 pub use client::BstClient;

@@ -1,9 +1,12 @@
 //! Test support for the Kotlin and Swift suites (feature `testing`, never in
 //! an app build): the reference platform in-process, fault injection,
 //! catalog changes and its snapshot file, the count of applications it
-//! stored, what its upload endpoint received, licence revocation, sample material files, and a
-//! way to provoke a panic to prove it comes back as an error.
+//! stored, what its upload endpoint received, licence revocation, the
+//! application workflow driven step by step and the push messages it would
+//! have sent, sample material files, and a way to provoke a panic to prove
+//! it comes back as an error.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use banshitong_server::{ServerConfig, TestServer};
@@ -33,6 +36,14 @@ pub struct ServerUpload {
     pub finished: bool,
     /// Set once finished.
     pub material_id: Option<String>,
+}
+
+/// An application after a development step (`advance_application`).
+#[derive(uniffi::Record)]
+pub struct AdvancedApplication {
+    /// The status it is in now, by its wire name (`accepted`, `under_review`, …).
+    pub status: String,
+    pub change_seq: i64,
 }
 
 /// What `mutate_catalog` changed on the platform.
@@ -251,6 +262,58 @@ impl ReferencePlatform {
         let path = format!("/dev/licences/{licence_id}/revoke");
         self.dev(reqwest::Method::POST, &path, None).await?;
         Ok(())
+    }
+
+    /// Moves an application one step on as the office would: `action` as
+    /// the platform names it (`accept`, `request_supplement`, `approve`, …),
+    /// or `None` for the next step of the happy path. An illegal step is
+    /// `InvalidInput` (the route's 409).
+    pub async fn advance_application(
+        &self,
+        application_no: String,
+        action: Option<String>,
+    ) -> Result<AdvancedApplication, BstError> {
+        let path = format!("/dev/applications/{application_no}/advance");
+        // No action at all (not `null`) asks for the next happy-path step.
+        let mut body = serde_json::Map::new();
+        if let Some(action) = action {
+            body.insert("action".to_owned(), action.into());
+        }
+        let body = serde_json::Value::Object(body);
+        let advanced = self.dev(reqwest::Method::POST, &path, Some(body)).await?;
+        let status = advanced["status"].as_str().map(str::to_owned);
+        let change_seq = advanced["change_seq"].as_i64();
+        match (status, change_seq) {
+            (Some(status), Some(change_seq)) => Ok(AdvancedApplication { status, change_seq }),
+            _ => Err(BstError::new(
+                ErrorKind::Protocol,
+                "advance answered no application",
+            )),
+        }
+    }
+
+    /// The push data messages (FCM/APNs) the platform would have sent to
+    /// `user_id`'s devices, oldest first, each as its flat string map.
+    pub async fn push_outbox(
+        &self,
+        user_id: String,
+    ) -> Result<Vec<HashMap<String, String>>, BstError> {
+        let path = format!("/dev/push-outbox?user_id={user_id}");
+        let outbox = self.dev(reqwest::Method::GET, &path, None).await?;
+        let messages = outbox["messages"].as_array().ok_or_else(|| {
+            BstError::new(ErrorKind::Protocol, "/dev/push-outbox answered no messages")
+        })?;
+        messages
+            .iter()
+            .map(|message| {
+                serde_json::from_value(message["data"].clone()).map_err(|e| {
+                    BstError::new(
+                        ErrorKind::Protocol,
+                        format!("a push message is not a string map: {e}"),
+                    )
+                })
+            })
+            .collect()
     }
 }
 
