@@ -4,6 +4,14 @@
 //! the list. No cursor: everything the user has. A cursor from before the
 //! compaction horizon (or beyond any change) is 410 `cursor-expired`: the
 //! client starts again without one and drops what that pass didn't return.
+//!
+//! Cursors are opaque to clients. `c<seq>` means "caught up to seq". Inside
+//! a full pass (one that began without a cursor) the pages hand out
+//! `f<seq>.<horizon>`: a pass needs no tombstones from before it began (the
+//! client drops what the pass did not bring), so its cursor stays valid
+//! below the horizon — unless a compaction happened since the pass began,
+//! which may have dropped a tombstone of an application the pass already
+//! sent. The last page of a pass answers a `c` cursor.
 
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -26,25 +34,46 @@ pub(crate) struct ChangesQuery {
     limit: Option<String>,
 }
 
-/// `c<seq>`: everything up to `seq` seen. Empty or absent: from the start.
-pub(crate) fn parse_cursor(cursor: Option<&str>) -> Result<Option<i64>, Problem> {
-    match cursor {
-        None | Some("") => Ok(None),
-        Some(text) => text
-            .strip_prefix('c')
-            .filter(|digits| {
-                !digits.is_empty()
-                    && digits.len() <= 18
-                    && digits.bytes().all(|b| b.is_ascii_digit())
-            })
-            .and_then(|digits| digits.parse().ok())
-            .map(Some)
-            .ok_or_else(|| {
-                Problem::bad_request(
-                    "cursor is malformed; use a next_cursor the server sent, or none.",
-                )
-            }),
-    }
+/// Where a client stands in the feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cursor {
+    /// No cursor: a full pass from the start.
+    Start,
+    /// `c<seq>`: everything up to `seq` seen.
+    Since(i64),
+    /// `f<seq>.<horizon>`: part-way through a full pass that began when the
+    /// horizon was `horizon`.
+    FullPass { after: i64, horizon: i64 },
+}
+
+/// A number of at most 18 digits.
+fn seq(digits: &str) -> Option<i64> {
+    (!digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+pub(crate) fn parse_cursor(cursor: Option<&str>) -> Result<Cursor, Problem> {
+    let parsed = match cursor {
+        None | Some("") => Some(Cursor::Start),
+        Some(text) => {
+            if let Some(rest) = text.strip_prefix('c') {
+                seq(rest).map(Cursor::Since)
+            } else if let Some(rest) = text.strip_prefix('f') {
+                rest.split_once('.').and_then(|(after, horizon)| {
+                    Some(Cursor::FullPass {
+                        after: seq(after)?,
+                        horizon: seq(horizon)?,
+                    })
+                })
+            } else {
+                None
+            }
+        }
+    };
+    parsed.ok_or_else(|| {
+        Problem::bad_request("cursor is malformed; use a next_cursor the server sent, or none.")
+    })
 }
 
 fn parse_limit(limit: Option<&str>) -> Result<usize, Problem> {
@@ -84,18 +113,30 @@ pub(crate) async fn changes(
     let page = state
         .db
         .call(move |conn| {
-            if let Some(seq) = cursor {
-                if !feed::is_resumable(conn, seq)? {
+            let (last, horizon) = feed::bounds(conn)?;
+            // (after, the horizon of the full pass this page belongs to)
+            let (after, pass) = match cursor {
+                Cursor::Start => (0, Some(horizon)),
+                Cursor::Since(seq) if seq < horizon || seq > last => return Ok(None),
+                Cursor::Since(seq) => (seq, None),
+                Cursor::FullPass {
+                    after,
+                    horizon: began,
+                } if began < horizon || after > last => {
                     return Ok(None);
                 }
-            }
-            let (changes, has_more) =
-                feed::changes_after(conn, &bearer.user_id, cursor.unwrap_or(0), limit)?;
-            // A page that ends the feed moves the cursor to the newest
-            // change of anyone's, so it stays above a later horizon.
-            let next = match (has_more, changes.last()) {
-                (true, Some(last)) => last.seq(),
-                _ => feed::bounds(conn)?.0,
+                Cursor::FullPass {
+                    after,
+                    horizon: began,
+                } => (after, Some(began)),
+            };
+            let (changes, has_more) = feed::changes_after(conn, &bearer.user_id, after, limit)?;
+            let next = match (has_more, changes.last(), pass) {
+                (true, Some(change), Some(began)) => format!("f{}.{began}", change.seq()),
+                (true, Some(change), None) => format!("c{}", change.seq()),
+                // A page that ends the feed moves the cursor to the newest
+                // change of anyone's, so it stays above a later horizon.
+                _ => format!("c{last}"),
             };
             Ok(Some((changes, has_more, next)))
         })
@@ -105,7 +146,7 @@ pub(crate) async fn changes(
     let mut body = Page {
         applications: Vec::new(),
         tombstones: Vec::new(),
-        next_cursor: format!("c{next}"),
+        next_cursor: next,
         has_more,
     };
     for change in changes {
@@ -127,11 +168,29 @@ mod tests {
 
     #[test]
     fn cursors_and_limits() {
-        assert_eq!(parse_cursor(None).unwrap(), None);
-        assert_eq!(parse_cursor(Some("")).unwrap(), None);
-        assert_eq!(parse_cursor(Some("c0")).unwrap(), Some(0));
-        assert_eq!(parse_cursor(Some("c42")).unwrap(), Some(42));
-        for bad in ["42", "c", "c-1", "cx", "C1", "f1.2", "c1234567890123456789"] {
+        assert_eq!(parse_cursor(None).unwrap(), Cursor::Start);
+        assert_eq!(parse_cursor(Some("")).unwrap(), Cursor::Start);
+        assert_eq!(parse_cursor(Some("c0")).unwrap(), Cursor::Since(0));
+        assert_eq!(parse_cursor(Some("c42")).unwrap(), Cursor::Since(42));
+        assert_eq!(
+            parse_cursor(Some("f42.7")).unwrap(),
+            Cursor::FullPass {
+                after: 42,
+                horizon: 7
+            }
+        );
+        for bad in [
+            "42",
+            "c",
+            "c-1",
+            "cx",
+            "C1",
+            "f1",
+            "f1.",
+            "f.2",
+            "f1.2.3",
+            "c1234567890123456789",
+        ] {
             assert!(parse_cursor(Some(bad)).is_err(), "{bad}");
         }
         assert_eq!(parse_limit(None).unwrap(), DEFAULT_LIMIT);
