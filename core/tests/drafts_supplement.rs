@@ -433,6 +433,65 @@ async fn an_answer_to_a_request_no_longer_open_is_superseded() {
 }
 
 #[tokio::test]
+async fn a_material_the_platform_does_not_hold_comes_back_onto_the_draft() {
+    let (server, _dir) = catalog_server(300).await;
+    let (t, no) = applicant_with_application(&server, &server.base_url()).await;
+    let request = request_of(&ask_for_photo(&server, &no, true).await);
+    let drafts = t.client.drafts().await.unwrap();
+    let draft = drafts.start_supplement(request).await.unwrap();
+    // Well-formed, so only the platform can tell it is nobody's upload.
+    drafts
+        .set_materials(draft.id.clone(), "photo".into(), vec!["m_not_mine".into()])
+        .await
+        .unwrap();
+    assert_eq!(
+        drafts.submit(draft.id.clone()).await.unwrap(),
+        SubmitOutcome::Queued
+    );
+    let back = settled(&drafts, &draft.id).await;
+    assert_eq!(back.state, DraftState::Editing);
+    assert_eq!(back.platform_errors[0].path, "materials.photo", "{back:?}");
+    assert_eq!(back.platform_errors[0].code.as_str(), "bad_material_ref");
+    assert_eq!(drafts.outbox_status().await.unwrap().pending, 0);
+    assert_eq!(
+        drafts
+            .supplement(draft.id.clone())
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        SupplementStatus::Open,
+        "a refused answer can be fixed and sent again"
+    );
+    assert_eq!(
+        on_platform(&server, &t, &no).await["status"],
+        "supplement_required"
+    );
+
+    // Fixed with a real upload, it goes through.
+    drafts
+        .set_materials(draft.id.clone(), "photo".into(), Vec::new())
+        .await
+        .unwrap();
+    upload_into(&t.client, &drafts, &draft, "photo").await;
+    assert_eq!(
+        drafts.submit(draft.id.clone()).await.unwrap(),
+        SubmitOutcome::Queued
+    );
+    let done = settled(&drafts, &draft.id).await;
+    assert!(
+        matches!(done.state, DraftState::Submitted { .. }),
+        "{:?} {:?}",
+        done.submit_error,
+        done.platform_errors
+    );
+    assert_eq!(
+        on_platform(&server, &t, &no).await["status"],
+        "under_review"
+    );
+}
+
+#[tokio::test]
 async fn a_request_no_answer_could_be_sent_for_is_refused() {
     let (server, _dir) = catalog_server(300).await;
     let t = client_for(&server.base_url());
