@@ -241,10 +241,19 @@ async fn a_supplement_round_is_answered_through_a_draft() {
         .await
         .unwrap();
     assert!(drafts.validate(draft.id.clone()).await.unwrap().is_empty());
-    assert_eq!(
-        drafts.submit(draft.id.clone()).await.unwrap(),
-        SubmitOutcome::Queued
-    );
+    // Ten presses at once queue one answer.
+    let presses: Vec<_> = (0..10)
+        .map(|_| {
+            let (drafts, id) = (drafts.clone(), draft.id.clone());
+            tokio::spawn(async move { drafts.submit(id).await.unwrap() })
+        })
+        .collect();
+    for press in presses {
+        assert!(matches!(
+            press.await.unwrap(),
+            SubmitOutcome::Queued | SubmitOutcome::AlreadySubmitted { .. }
+        ));
+    }
     let done = settled(&drafts, &draft.id).await;
     assert_eq!(
         done.state,
