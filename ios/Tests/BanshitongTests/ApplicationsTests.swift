@@ -1,0 +1,223 @@
+import Banshitong
+import Foundation
+import XCTest
+
+/// Small catalogs keep these fast; 300 guides hold the ID-card item.
+private let guides: UInt32 = 300
+
+/// A change reaches the device within this, against a platform on this machine.
+private let arrivalSeconds = 20.0
+
+/// A signed-in user on a fresh device with one submitted application.
+private struct Applicant {
+    let client: BstClient
+    let userId: String
+    let applicationNo: String
+}
+
+/// JSON text for a value: answers cross the FFI as JSON.
+private func json(_ value: Any) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed])
+    return String(decoding: data, as: UTF8.self)
+}
+
+private func spec(_ fields: [FieldSpec], _ path: String) -> FieldSpec? {
+    let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
+    let key = String(parts[0].prefix { $0 != "[" })
+    guard let field = fields.first(where: { $0.key == key }) else { return nil }
+    if parts.count == 1 { return field }
+    if case let .group(inner, _, _) = field.kind { return spec(inner, parts[1]) }
+    return nil
+}
+
+private func valid(_ kind: FieldKind) -> String {
+    switch kind {
+    case .text: json("测试内容")
+    case .number: json(1)
+    case .date: json("2020-01-01")
+    case let .singleChoice(options): json(options[0].value)
+    case let .multipleChoice(options): json([options[0].value])
+    case .region: json("530102")
+    case .idNumber: json("11010519491231002X")
+    case .creditCode: json("91350100M000100Y43")
+    case .mobile: json("13800000000")
+    case .address: json("昆明市五华区人民路1号")
+    case .group: json([[String: String]()])
+    }
+}
+
+/// Signs `phone` in, uploads one scan and submits an ID-card application
+/// with that scan in every slot; waits until the platform has numbered it.
+private func submitApplication(_ platform: ReferencePlatform, _ phone: String) async throws -> Applicant {
+    let client = try newClient(platform.baseUrl())
+    _ = try await client.catalog().sync(listener: nil)
+    let profile = try await signIn(platform, client, phone)
+
+    let materials = try await client.materials()
+    let scan = try await materials.add(request: addMaterialFile(path: try samplePdf(4096, seed: 7)))
+    guard case let .done(scanRef, _) = try await materials.wait(id: scan.id).state else {
+        XCTFail("the scan was not uploaded")
+        throw CancellationError()
+    }
+
+    let filters = GuideFilters(regionCode: nil, departmentCode: nil, theme: nil, audience: nil, minOnlineDepth: nil)
+    let search = SearchRequest(query: "居民身份证", filters: filters, preferRegionCode: nil, pageToken: nil, limit: 0)
+    let hits = try await client.catalog().search(request: search).hits
+    let guide = try XCTUnwrap(hits.first, "no ID-card guide").code
+    let drafts = try await client.drafts()
+    let draft = try await drafts.create(guideCode: guide)
+    let schema = try await drafts.schema(id: draft.id)
+    for _ in 0..<40 {
+        guard let error = try await drafts.validate(id: draft.id).first else { break }
+        if error.path.hasPrefix("materials.") {
+            let slot = String(error.path.dropFirst("materials.".count))
+            _ = try await drafts.setMaterials(id: draft.id, slotKey: slot, refs: [scanRef])
+        } else {
+            let field = try XCTUnwrap(spec(schema.fields, error.path), "no field for \(error.path)")
+            _ = try await drafts.setField(id: draft.id, path: error.path, valueJson: valid(field.kind))
+        }
+    }
+    let outcome = try await drafts.submit(id: draft.id)
+    XCTAssertEqual(outcome, .queued)
+    let deadline = Date().addingTimeInterval(arrivalSeconds)
+    while Date() < deadline {
+        if case let .submitted(applicationNo) = try await drafts.open(id: draft.id).state {
+            return Applicant(client: client, userId: profile.userId, applicationNo: applicationNo)
+        }
+        try await Task.sleep(nanoseconds: 20_000_000)
+    }
+    XCTFail("the application was not numbered in \(arrivalSeconds) s")
+    throw CancellationError()
+}
+
+/// The first element of `stream` that satisfies `predicate`, or nil after `seconds`.
+private func first<Element: Sendable>(
+    _ stream: AsyncStream<Element>, within seconds: Double = arrivalSeconds,
+    where predicate: @escaping @Sendable (Element) -> Bool
+) async -> Element? {
+    let task = Task<Element?, Never> {
+        for await element in stream where predicate(element) { return element }
+        return nil
+    }
+    return await value(of: task, within: seconds) ?? nil
+}
+
+final class ApplicationsTests: XCTestCase {
+    func testAStatusChangeArrivesAfterASyncThenLiveOverSse() async throws {
+        try await withPlatform(guides: guides) { platform in
+            let applicant = try await submitApplication(platform, "13900004401")
+            let no = applicant.applicationNo
+            let applications = try await applicant.client.applications()
+            _ = try await applications.sync()
+
+            let seen = Recorder<ApplicationStatus?>()
+            let events = Recorder<ApplicationEvent>()
+            let eventStream = applications.applicationEvents()
+            let listening = Task { for await event in eventStream { events.record(event) } }
+            let updates = applications.applicationUpdates(applicationNo: no)
+            let watching = Task { for await application in updates { seen.record(application?.status) } }
+            try await seen.waitFor(1)
+            XCTAssertEqual(seen.values.first, .submitted, "the device's copy first")
+
+            // The office accepts it; the device hears of it at its next sync.
+            let accepted = try await platform.advanceApplication(applicationNo: no, action: "accept")
+            XCTAssertEqual(accepted.status, "accepted")
+            _ = try await applications.sync()
+            try await seen.waitFor(2)
+            XCTAssertEqual(seen.values.last, .accepted)
+            try await events.waitFor(1)
+            XCTAssertEqual(events.values.first, .statusChanged(applicationNo: no, from: .submitted, to: .accepted))
+
+            // In the foreground the live connection brings the next change without a sync.
+            applications.setForeground(foreground: true)
+            let live = await first(applications.liveStateUpdates()) { $0 == .live }
+            XCTAssertEqual(live, .live)
+            let asked = Date()
+            _ = try await platform.advanceApplication(applicationNo: no, action: "start_review")
+            try await seen.waitFor(3)
+            XCTAssertEqual(seen.values.last, .underReview)
+            print("ApplicationsTests: a status change reached the stream live in \(Int(Date().timeIntervalSince(asked) * 1000)) ms")
+
+            let list = await first(applications.applicationsUpdates(filter: .inProgress)) { list in
+                list.first?.status == .underReview
+            }
+            XCTAssertEqual(list?.map(\.applicationNo), [no])
+
+            applications.setForeground(foreground: false)
+            let off = await first(applications.liveStateUpdates()) { $0 == .off }
+            XCTAssertEqual(off, .off)
+            watching.cancel()
+            listening.cancel()
+            XCTAssertEqual(seen.values, [.submitted, .accepted, .underReview], "each state once")
+        }
+    }
+
+    func testAnApplicationIsWithdrawnOnceAndReadOffline() async throws {
+        try await withPlatform(guides: guides) { platform in
+            let applicant = try await submitApplication(platform, "13900004402")
+            let no = applicant.applicationNo
+            let applications = try await applicant.client.applications()
+            _ = try await applications.sync()
+
+            let withdrawn = try await applications.withdraw(applicationNo: no, reason: "信息填错了")
+            XCTAssertEqual(withdrawn.status, .withdrawn)
+            XCTAssertFalse(withdrawn.canWithdraw)
+            XCTAssertEqual(withdrawn.timeline.last?.kind, .withdrawn)
+            let again = try await applications.withdraw(applicationNo: no, reason: nil)
+            XCTAssertEqual(again.changeSeq, withdrawn.changeSeq, "a retry is harmless")
+            let inProgress = try await applications.list(filter: .inProgress)
+            XCTAssertTrue(inProgress.isEmpty)
+            let done = try await applications.list(filter: .done)
+            XCTAssertEqual(done.map(\.applicationNo), [no])
+            _ = await expectFailure { try await platform.advanceApplication(applicationNo: no, action: "accept") }
+
+            try await platform.stop()
+            let offline = try await applications.get(applicationNo: no)
+            XCTAssertEqual(offline.status, .withdrawn)
+            let refreshed = await expectFailure { try await applications.refresh(applicationNo: no) }
+            XCTAssertEqual(refreshed?.kind, .offline)
+        }
+    }
+
+    func testAPushFromThePlatformSyncsAndAMalformedOrForeignOneIsIgnored() async throws {
+        try await withPlatform(guides: guides) { platform in
+            let applicant = try await submitApplication(platform, "13900004403")
+            let no = applicant.applicationNo
+            let applications = try await applicant.client.applications()
+            _ = try await applications.sync()
+
+            _ = try await platform.advanceApplication(applicationNo: no, action: "accept")
+            let outbox = try await platform.pushOutbox(userId: applicant.userId)
+            let push = try XCTUnwrap(outbox.last, "the platform sent no push")
+            XCTAssertEqual(push["status"], "accepted")
+
+            // As APNs delivers it: the custom keys beside `aps`, the sequence as a number.
+            var userInfo: [AnyHashable: Any] = ["aps": ["content-available": 1]]
+            for (key, value) in push { userInfo[key] = value }
+            userInfo["change_seq"] = Int(push["change_seq"] ?? "")
+            let payload = pushPayload(userInfo: userInfo)
+            XCTAssertEqual(payload, push)
+
+            let handled = await applicant.client.handlePush(payload: payload)
+            XCTAssertEqual(handled, .synced(changed: [no], removed: 0))
+            let stored = try await applications.get(applicationNo: no)
+            XCTAssertEqual(stored.status, .accepted)
+            let twice = await applications.handlePush(payload: payload)
+            XCTAssertEqual(twice, .synced(changed: [], removed: 0), "a doubled push changes nothing")
+
+            var malformed = push
+            malformed["change_seq"] = "not a number"
+            let ignoredMalformed = await applications.handlePush(payload: malformed)
+            XCTAssertEqual(ignoredMalformed, .ignored(reason: .malformed))
+            var foreign = push
+            foreign["user"] = "u_someone_else"
+            let ignoredForeign = await applications.handlePush(payload: foreign)
+            XCTAssertEqual(ignoredForeign, .ignored(reason: .otherUser))
+            let notOurs = await applications.handlePush(payload: ["from": "another-sdk"])
+            XCTAssertEqual(notOurs, .ignored(reason: .notOurs))
+            let nobodyHere = try newClient(platform.baseUrl())
+            let signedOut = await nobodyHere.handlePush(payload: push)
+            XCTAssertEqual(signedOut, .ignored(reason: .signedOut))
+        }
+    }
+}
