@@ -220,4 +220,26 @@ final class ApplicationsTests: XCTestCase {
             XCTAssertEqual(signedOut, .ignored(reason: .signedOut))
         }
     }
+
+    func testABackgroundRunSyncsWithinItsBudgetAndSignedOutIsNoFailure() async throws {
+        try await withPlatform(guides: guides) { platform in
+            let nobodyHere = try newClient(platform.baseUrl())
+            guard case .signedOut = await nobodyHere.backgroundApplicationSync(budget: 10) else {
+                return XCTFail("a run with nobody signed in has nothing to do")
+            }
+
+            let applicant = try await submitApplication(platform, "13900004404")
+            let no = applicant.applicationNo
+            _ = try await applicant.client.applications().sync()
+            _ = try await platform.advanceApplication(applicationNo: no, action: "accept")
+
+            let outcome = await applicant.client.backgroundApplicationSync(budget: 10)
+            guard case let .synced(report) = outcome else { return XCTFail("\(outcome)") }
+            XCTAssertEqual(report.applicationsChanged, 1)
+            XCTAssertTrue(outcome.succeeded)
+            XCTAssertTrue(outcome.changedAnything)
+            let stored = try await applicant.client.applications().get(applicationNo: no)
+            XCTAssertEqual(stored.status, .accepted)
+        }
+    }
 }

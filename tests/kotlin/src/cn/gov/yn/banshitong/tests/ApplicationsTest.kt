@@ -1,5 +1,6 @@
 package cn.gov.yn.banshitong.tests
 
+import cn.gov.yn.banshitong.ApplicationListListener
 import cn.gov.yn.banshitong.BstApplications
 import cn.gov.yn.banshitong.BstClient
 import cn.gov.yn.banshitong.ErrorKind
@@ -28,6 +29,7 @@ import cn.gov.yn.banshitong.draftFlow
 import cn.gov.yn.banshitong.forms.FieldKind
 import cn.gov.yn.banshitong.forms.FieldSpec
 import cn.gov.yn.banshitong.liveStateFlow
+import java.time.Duration
 import java.util.concurrent.CopyOnWriteArrayList
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
@@ -259,6 +261,43 @@ class ApplicationsTest {
             val refused = expectFailure { applications.withdraw(no, null) }
             assertEquals(ErrorKind.CONFLICT, refused.kind, "${refused.status} ${refused.reason}")
             assertEquals(ApplicationStatus.UNDER_REVIEW, applications.get(no).status)
+        }
+    }
+
+    @Test
+    fun aBackgroundRunSyncsWithinItsBudgetAndAThrowingListenerIsHarmless(): Unit = runBlocking {
+        withPlatform(GUIDES) { platform ->
+            assertEquals(ErrorKind.UNAUTHORIZED, expectFailure { newClient(platform.baseUrl()).applications() }.kind)
+            val applicant = submitApplication(platform, "13900003305")
+            val no = applicant.applicationNo
+            val applications = synced(applicant)
+
+            // A listener that throws every time: the core logs it and goes on calling it.
+            val calls = CopyOnWriteArrayList<List<ApplicationSummary>>()
+            val handle = applications.watchList(ApplicationFilter.ALL, object : ApplicationListListener {
+                override fun onApplications(applications: List<ApplicationSummary>) {
+                    calls.add(applications)
+                    throw IllegalStateException("the screen went away")
+                }
+            })
+            eventually { calls.size == 1 }
+
+            platform.advanceApplication(no, "accept")
+            val report = applications.backgroundSync(Duration.ofSeconds(10))
+            assertTrue(report.applicationsSynced, "$report")
+            assertEquals(1u, report.applicationsChanged)
+            assertFalse(report.stoppedByDeadline)
+            eventually { calls.size == 2 }
+            assertEquals(ApplicationStatus.ACCEPTED, calls.last().single().status)
+
+            // A cancelled handle hears nothing more.
+            handle.cancel()
+            assertFalse(handle.isActive())
+            platform.advanceApplication(no, "start_review")
+            applications.sync()
+            delay(300)
+            assertEquals(2, calls.size)
+            handle.close()
         }
     }
 }
