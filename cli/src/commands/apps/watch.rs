@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
+use anyhow::bail;
 use banshitong_core::applications::{
     ApplicationEvent, ApplicationFilter, ApplicationSummary, Applications, LiveState,
 };
@@ -41,10 +42,10 @@ pub async fn run(
     let mut asked_live = false;
     // Each subscription below is safe to cancel: one `select!` branch
     // losing a race never drops a change (the next call delivers it).
-    loop {
+    let interrupted = loop {
         tokio::select! {
             biased;
-            _ = &mut ctrl_c => break,
+            _ = &mut ctrl_c => break true,
             state = live.next() => match state {
                 // Off is where a watch starts, before the connection is asked for.
                 Some(LiveState::Off) if !asked_live => asked_live = true,
@@ -52,21 +53,24 @@ pub async fn run(
                     asked_live = true;
                     print_live(session, &state);
                 }
-                None => break,
+                None => break false,
             },
             current = list.next() => match current {
                 Some(current) => print_list(session, style, &mut shown, current),
-                None => break,
+                None => break false,
             },
             event = events.next() => match event {
                 Some(event) => print_event(session, &event),
-                None => break,
+                None => break false,
             },
         }
         // Lines reach a pipe as they happen, not when a buffer fills.
         let _ = std::io::stdout().flush();
-    }
+    };
     applications.set_foreground(false);
+    if !interrupted {
+        bail!("the applications on this device can no longer be read; nothing more to watch");
+    }
     if !session.json {
         eprintln!("\nstopped watching; `bst apps` shows the list as this device holds it");
     }
