@@ -66,6 +66,7 @@ impl ReferencePlatform {
     /// hundred keep catalog tests fast.
     #[uniffi::constructor]
     pub async fn start_with_guides(guides: u32) -> Result<Arc<Self>, BstError> {
+        ignore_broken_pipes();
         run(async move {
             let internal =
                 |e: &dyn std::fmt::Display| BstError::new(ErrorKind::Internal, e.to_string());
@@ -345,6 +346,22 @@ impl ReferencePlatform {
             Ok(serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
         })
         .await
+    }
+}
+
+/// A Rust program ignores SIGPIPE before `main`; the process these suites
+/// run in need not (the JVM does, a Swift test process on Linux does not).
+/// There, a write to a connection the other side has just closed — the
+/// server sending an event down a live stream the client dropped: vectored
+/// socket writes do not pass MSG_NOSIGNAL — would kill the whole test run
+/// instead of failing that one write with EPIPE, as it does in the server's
+/// own binary.
+fn ignore_broken_pipes() {
+    #[cfg(unix)]
+    // SAFETY: SIG_IGN installs no handler code; it only sets the signal's
+    // disposition, which nothing else in a test process relies on.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
     }
 }
 
