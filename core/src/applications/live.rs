@@ -138,7 +138,8 @@ async fn keep_connected(weak: Weak<Shared>) {
         if !wanted_for_user(&shared) {
             shared.live.state.set(LiveState::Off);
             attempt = 0;
-            if !until_changed(&shared).await {
+            drop(shared);
+            if !until(&weak, wanted_for_user).await {
                 return;
             }
             continue;
@@ -148,10 +149,20 @@ async fn keep_connected(weak: Weak<Shared>) {
         match connect_and_follow(&shared, &mut connected).await {
             Ended::Stopped => continue,
             Ended::SignedOut => {
+                // Until the session changes (a new sign-in, or a sign-out
+                // that turns the connection off for good).
                 shared.live.state.set(LiveState::Off);
                 attempt = 0;
-                if !until_changed(&shared).await {
-                    return;
+                let session_now = shared.session.state().get();
+                drop(shared);
+                let mut session = match weak.upgrade() {
+                    Some(shared) => shared.session.state().subscribe(),
+                    None => return,
+                };
+                while let Some(state) = session.next().await {
+                    if state != session_now {
+                        break;
+                    }
                 }
                 continue;
             }
@@ -181,28 +192,42 @@ fn wanted_for_user(shared: &Shared) -> bool {
     shared.live.wanted.get() && shared.speaks_for_user()
 }
 
-/// Waits for a change of "wanted" or of the session; false when the
-/// handle is gone.
-async fn until_changed(shared: &Shared) -> bool {
-    let mut wanted = shared.live.wanted.subscribe();
-    let mut session = shared.session.state().subscribe();
+/// Waits until `done` holds, checked again after every change of "wanted"
+/// and of the session; false when the handle is gone. The subscriptions
+/// are taken before the first check, so a change between the check and
+/// the wait is not missed. Holds no strong reference while waiting, so a
+/// dropped handle ends the task.
+async fn until(weak: &Weak<Shared>, done: fn(&Shared) -> bool) -> bool {
+    let (mut wanted, mut session) = match weak.upgrade() {
+        Some(shared) => (
+            shared.live.wanted.subscribe(),
+            shared.session.state().subscribe(),
+        ),
+        None => return false,
+    };
     // The first `next` of each is the current value.
     if wanted.next().await.is_none() || session.next().await.is_none() {
         return false;
     }
-    tokio::select! {
-        w = wanted.next() => w.is_some(),
-        s = session.next() => s.is_some(),
+    loop {
+        match weak.upgrade() {
+            Some(shared) if done(&shared) => return true,
+            Some(_) => {}
+            None => return false,
+        }
+        let alive = tokio::select! {
+            w = wanted.next() => w.is_some(),
+            s = session.next() => s.is_some(),
+        };
+        if !alive {
+            return false;
+        }
     }
 }
 
 /// Returns once the connection is no longer wanted for this user.
-async fn until_unwanted(shared: &Shared) {
-    while wanted_for_user(shared) {
-        if !until_changed(shared).await {
-            return;
-        }
-    }
+async fn until_unwanted(shared: &Arc<Shared>) {
+    until(&Arc::downgrade(shared), |s| !wanted_for_user(s)).await;
 }
 
 /// One connection: connects, syncs, applies events until it ends.
