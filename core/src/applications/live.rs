@@ -372,3 +372,21 @@ fn spawn_sync(shared: &Arc<Shared>, full: bool) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_one_second_to_a_minute_with_jitter() {
+        let settings = LiveSettings::default();
+        for _ in 0..50 {
+            let first = settings.backoff(1);
+            assert!((500..=1000).contains(&first.as_millis()), "{first:?}");
+            let third = settings.backoff(3);
+            assert!((2000..=4000).contains(&third.as_millis()), "{third:?}");
+            let late = settings.backoff(30);
+            assert!((30_000..=60_000).contains(&late.as_millis()), "{late:?}");
+        }
+    }
+}
