@@ -39,7 +39,8 @@ pub fn needed_word(needed: NeededAction) -> &'static str {
     }
 }
 
-fn timeline_word(entry: &TimelineEntry) -> String {
+/// 受理, 补正通知, 准予许可, …: what a timeline entry records.
+pub fn timeline_word(entry: &TimelineEntry) -> String {
     let word = match entry.kind {
         TimelineKind::Submitted => "提交申请",
         TimelineKind::Accepted => "受理",
@@ -297,10 +298,12 @@ pub fn delivery_text(delivery: &Delivery) -> String {
             licence_id,
             licence_type,
         } => format!(
-            "electronic licence (电子证照) {} {licence_id} in your licences (`bst licences`)",
-            licence_type.as_deref().unwrap_or("")
-        )
-        .replace("  ", " "),
+            "electronic licence (电子证照) {}{licence_id} in your licences (`bst licences`)",
+            licence_type
+                .as_deref()
+                .map(|t| format!("{t} "))
+                .unwrap_or_default()
+        ),
     }
 }
 
@@ -358,12 +361,12 @@ fn details_text(details_json: &str) -> String {
         ));
     }
     if let Some(licence) = text_of("licence_id") {
-        parts.push(format!(
-            "licence {} {licence}",
-            text_of("licence_type").unwrap_or("")
-        ));
+        match text_of("licence_type") {
+            Some(kind) => parts.push(format!("licence {kind} {licence}")),
+            None => parts.push(format!("licence {licence}")),
+        }
     }
-    parts.join(" · ").replace("  ", " ")
+    parts.join(" · ")
 }
 
 /// `connecting`, `live`, `retrying in 4 s (attempt 3)`, `off`.

@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 
 use super::Narrator;
 use super::samples::PHONE_PHOTO;
-use crate::commands::apps::render::{detail, event_text, live_text, status_text};
+use crate::commands::apps::render::{detail, event_text, live_text, status_text, timeline_word};
 use crate::commands::drafts::form::Form;
 use crate::commands::materials::follow::{Followed, follow};
 use crate::output::{Style, duration};
@@ -177,19 +177,22 @@ async fn office_step(
     no: &str,
     body: Value,
 ) -> anyhow::Result<Application> {
-    let action = body["action"].as_str().unwrap_or("next step").to_owned();
+    let action = body["action"].as_str().map(str::to_owned);
     let acted = Instant::now();
     let change_seq = advance(server, no, body).await?;
     let (app, latency, notices) = listener.heard(change_seq, acted).await?;
-    let said = app
-        .timeline
-        .last()
+    let last = app.timeline.last();
+    let said = last
         .and_then(|e| e.comment.clone())
         .filter(|c| !c.is_empty())
         .map(|c| format!(" · “{c}”"))
         .unwrap_or_default();
+    // No action named: the office took the next step; the timeline says which.
+    let action = action
+        .or_else(|| last.map(|e| format!("next: {}", timeline_word(e))))
+        .unwrap_or_default();
     n.say(format!(
-        "office: {action:<18} → {}  (heard live {} after the office acted){said}",
+        "office: {action} → {}  (heard live {} after the office acted){said}",
         status_text(app.status),
         ms(latency)
     ));
@@ -377,22 +380,20 @@ async fn answer_supplement(
     })
     .await
     .context("the outbox did not send the answer in time")??;
-    let mut back = None;
     let deadline = tokio::time::Instant::now() + HEARD_WITHIN;
-    while back.is_none() {
+    let (app, at) = loop {
         let heard = tokio::time::timeout_at(deadline, listener.heard.recv())
             .await
             .context("the app did not hear the application go back to review")?
             .context("the live listener stopped")?;
         match heard {
             Heard::Version(app, at) if app.status == ApplicationStatus::UnderReview => {
-                back = Some((app, at))
+                break (app, at);
             }
             Heard::Notice(event) => say_notice(n, &event),
             Heard::Version(..) => {}
         }
-    }
-    let (app, at) = back.unwrap_or_else(|| unreachable!("the loop ends with a version"));
+    };
     n.say(format!(
         "answer sent through the outbox (one idempotency key): {} {} after sending",
         status_text(app.status),
