@@ -143,16 +143,24 @@ fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// `bst --json apps watch` running, its stdout read line by line.
+/// `bst [--json] apps watch` running, its stdout read line by line.
 struct Watching {
     child: Child,
-    lines: mpsc::Receiver<Value>,
+    lines: mpsc::Receiver<String>,
 }
 
 impl Watching {
     fn start(bst: &Bst) -> Watching {
+        Watching::spawn(bst, &["--json", "apps", "watch"])
+    }
+
+    fn start_text(bst: &Bst) -> Watching {
+        Watching::spawn(bst, &["apps", "watch"])
+    }
+
+    fn spawn(bst: &Bst, args: &[&str]) -> Watching {
         let mut child = bst
-            .command(&["--json", "apps", "watch"])
+            .command(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -162,9 +170,7 @@ impl Watching {
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
-                let value = serde_json::from_str(&line)
-                    .unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
-                if tx.send(value).is_err() {
+                if tx.send(line).is_err() {
                     break;
                 }
             }
@@ -172,8 +178,8 @@ impl Watching {
         Watching { child, lines }
     }
 
-    /// The first line `wanted` accepts; every line before it is skipped.
-    fn until(&self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+    /// The first text line `wanted` accepts; every line before it is skipped.
+    fn until_line(&self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
         let deadline = std::time::Instant::now() + HEARD_WITHIN;
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -183,6 +189,16 @@ impl Watching {
                 Err(e) => panic!("bst apps watch never printed {what}: {e}"),
             }
         }
+    }
+
+    /// The first JSON line `wanted` accepts (`--json`: every line is one).
+    fn until(&self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        let line = self.until_line(what, |line| {
+            let value: Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+            wanted(&value)
+        });
+        serde_json::from_str(&line).unwrap()
     }
 
     /// Ctrl-C: a clean stop with status 130.
@@ -235,6 +251,19 @@ fn watch_prints_the_live_state_each_change_and_each_notice_as_they_happen() {
     let listed = bst.json(&["apps", "--offline"]);
     assert_eq!(listed["applications"][0]["status"], "supplement_required");
     assert_eq!(listed["applications"][0]["needs_action"], "supplement");
+}
+
+#[test]
+fn watch_says_when_the_live_connection_is_lost() {
+    let mut platform = Platform::start();
+    let (bst, user) = signed_in(&platform);
+    seed(&platform, &user, 1, 1);
+    let watching = Watching::start_text(&bst);
+    watching.until_line("the live state", |l| l.ends_with("live connection: live"));
+    platform.stop();
+    let retrying = watching.until_line("the retry", |l| l.contains("live connection: retrying in"));
+    assert!(retrying.contains("(attempt "), "{retrying}");
+    watching.interrupt();
 }
 
 #[test]
