@@ -2,9 +2,9 @@
 //! an app build): the reference platform in-process, fault injection,
 //! catalog changes and its snapshot file, the count of applications it
 //! stored, what its upload endpoint received, licence revocation, the
-//! application workflow driven step by step and the push messages it would
-//! have sent, sample material files, and a way to provoke a panic to prove
-//! it comes back as an error.
+//! application workflow driven step by step (and applications seeded in
+//! bulk) and the push messages it would have sent, sample material files,
+//! and a way to provoke a panic to prove it comes back as an error.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -291,6 +291,25 @@ impl ReferencePlatform {
                 "advance answered no application",
             )),
         }
+    }
+
+    /// Gives `user_id` `count` applications at once, each walked through
+    /// the workflow to `entries` timeline entries (1: just submitted), as
+    /// the sync benchmarks seed them; answers how many were made.
+    pub async fn seed_applications(
+        &self,
+        user_id: String,
+        count: u32,
+        entries: u32,
+    ) -> Result<u32, BstError> {
+        let body = serde_json::json!({"user_id": user_id, "count": count, "entries": entries});
+        let seeded = self
+            .dev(reqwest::Method::POST, "/dev/applications/seed", Some(body))
+            .await?;
+        seeded["created"]
+            .as_u64()
+            .and_then(|created| u32::try_from(created).ok())
+            .ok_or_else(|| BstError::new(ErrorKind::Protocol, "seed answered no count"))
     }
 
     /// The push data messages (FCM/APNs) the platform would have sent to

@@ -300,4 +300,43 @@ class ApplicationsTest {
             handle.close()
         }
     }
+
+    @Test
+    fun liveStatusChangesReachTheEventFlowQuickly(): Unit = runBlocking {
+        withPlatform(GUIDES) { platform ->
+            val client = newClient(platform.baseUrl())
+            val profile = signIn(platform, client, "13900003306")
+            val samples = 40
+            assertEquals(samples.toUInt(), platform.seedApplications(profile.userId, samples.toUInt(), 1u))
+            val applications = client.applications()
+            applications.sync()
+            val numbers = applications.list(ApplicationFilter.ALL).map(ApplicationSummary::applicationNo)
+            assertEquals(samples, numbers.size)
+
+            val arrived = java.util.concurrent.ConcurrentHashMap<String, Long>()
+            val listening = launch(Dispatchers.Default) {
+                applications.applicationEvents().collect { event ->
+                    if (event is ApplicationEvent.StatusChanged) arrived[event.applicationNo] = System.nanoTime()
+                }
+            }
+            applications.setForeground(true)
+            withTimeout(ARRIVAL_MS) { applications.liveStateFlow().first { it is LiveState.Live } }
+
+            // One change at a time, from the office's step to the app's listener (the
+            // dev route's own round trip included), over the live connection only.
+            val latenciesMs = numbers.map { no ->
+                val asked = System.nanoTime()
+                platform.advanceApplication(no, "accept")
+                eventually { arrived.containsKey(no) }
+                (arrived.getValue(no) - asked) / 1e6
+            }.sorted()
+            listening.cancelAndJoin()
+            applications.setForeground(false)
+            val median = latenciesMs[samples / 2]
+            val p99 = latenciesMs[(samples * 99 + 99) / 100 - 1]
+            println("ApplicationsTest: status change to the Kotlin event Flow, live over SSE, $samples changes: " +
+                "median %.1f ms, p99 %.1f ms".format(median, p99))
+            assertTrue(median < 1_000, "median $median ms")
+        }
+    }
 }
