@@ -276,7 +276,7 @@ impl EventStream {
 
 fn parse(block: &str) -> Sse {
     let mut sse = Sse::default();
-    for line in block.lines() {
+    for line in block.lines().filter(|line| !line.is_empty()) {
         let (field, value) = line.split_once(':').unwrap_or((line, ""));
         let value = value.strip_prefix(' ').unwrap_or(value);
         match field {
