@@ -143,7 +143,7 @@ mod tests {
         // Requested Friday, answered the next Wednesday: Mon, Tue, Wed.
         let wednesday = FRIDAY_10H + 5 * DAY_MS;
         assert_eq!(working_days_between(FRIDAY_10H, wednesday), 3);
-        assert_eq!(working_days_between(FRIDAY_10H, FRIDAY_10H + 3600_000), 0);
+        assert_eq!(working_days_between(FRIDAY_10H, FRIDAY_10H + 3_600_000), 0);
         // Over a weekend only: nothing.
         assert_eq!(working_days_between(FRIDAY_10H, FRIDAY_10H + 2 * DAY_MS), 0);
         assert_eq!(
