@@ -188,3 +188,51 @@ async fn shutting_down_ends_open_streams() {
         .expect("a graceful shutdown doesn't wait for the stream");
     assert_eq!(stream.next_within(Duration::from_secs(5)).await, None);
 }
+
+/// From the dev route's step (request sent) to its event read off the
+/// stream, over loopback: the median and p99 are printed (debug build).
+#[tokio::test]
+async fn a_status_change_reaches_the_stream_quickly() {
+    let (server, _dir) = start_with_heartbeat(Duration::from_secs(15)).await;
+    let me = applicant(&server, "13800000307").await;
+    let seeded = client()
+        .post(format!("{}/dev/applications/seed", server.base_url()))
+        .json(&serde_json::json!({"user_id": me.user_id, "count": 200, "entries": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seeded.status(), StatusCode::OK);
+    let dev: serde_json::Value = client()
+        .get(format!("{}/dev/applications", server.base_url()))
+        .query(&[("user", me.user_id.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let numbers: Vec<String> = dev["applications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["application_no"].as_str().unwrap().to_owned())
+        .collect();
+    let mut stream = EventStream::open(&server, &me.token, None).await;
+    assert_eq!(stream.next_event().await.event.as_deref(), Some("ready"));
+    let mut latencies = Vec::new();
+    for no in &numbers {
+        let started = Instant::now();
+        advance(&server, no, None).await;
+        let event = stream.next_event().await;
+        latencies.push(started.elapsed());
+        assert_eq!(event.json()["application_no"], no.as_str());
+    }
+    latencies.sort();
+    let median = latencies[latencies.len() / 2];
+    let p99 = latencies[latencies.len() * 99 / 100];
+    eprintln!(
+        "status change → event over loopback: median {median:?}, p99 {p99:?} ({} changes)",
+        latencies.len()
+    );
+    assert!(p99 < Duration::from_secs(2), "{p99:?}");
+}
