@@ -13,6 +13,8 @@ private struct Applicant {
     let client: BstClient
     let userId: String
     let applicationNo: String
+    /// The uploaded scan, to answer a supplement request with.
+    let scanRef: String
 }
 
 /// JSON text for a value: answers cross the FFI as JSON.
@@ -82,7 +84,8 @@ private func submitApplication(_ platform: ReferencePlatform, _ phone: String) a
     let deadline = Date().addingTimeInterval(arrivalSeconds)
     while Date() < deadline {
         if case let .submitted(applicationNo) = try await drafts.open(id: draft.id).state {
-            return Applicant(client: client, userId: profile.userId, applicationNo: applicationNo)
+            return Applicant(
+                client: client, userId: profile.userId, applicationNo: applicationNo, scanRef: scanRef)
         }
         try await Task.sleep(nanoseconds: 20_000_000)
     }
@@ -240,6 +243,44 @@ final class ApplicationsTests: XCTestCase {
             XCTAssertTrue(outcome.changedAnything)
             let stored = try await applicant.client.applications().get(applicationNo: no)
             XCTAssertEqual(stored.status, .accepted)
+        }
+    }
+
+    func testASupplementRoundIsAnsweredOnceAndTheReviewGoesOn() async throws {
+        try await withPlatform(guides: guides) { platform in
+            let applicant = try await submitApplication(platform, "13900004405")
+            let no = applicant.applicationNo
+            let applications = try await applicant.client.applications()
+            _ = try await platform.advanceApplication(applicationNo: no, action: "accept")
+            _ = try await platform.advanceApplication(applicationNo: no, action: "request_supplement")
+            _ = try await applications.sync()
+            let asked = try await applications.get(applicationNo: no)
+            XCTAssertEqual(asked.status, .supplementRequired)
+            XCTAssertEqual(asked.needsAction, .supplement)
+            let request = try XCTUnwrap(asked.supplement)
+
+            let answer = try await applications.startSupplement(applicationNo: no)
+            let again = try await applications.startSupplement(applicationNo: no)
+            XCTAssertEqual(again.id, answer.id, "starting again gives the same draft")
+            guard case .invalid = try await applications.submitSupplement(draftId: answer.id) else {
+                return XCTFail("an empty answer is not sent")
+            }
+            let drafts = try await applicant.client.drafts()
+            for material in request.materials {
+                _ = try await drafts.setMaterials(id: answer.id, slotKey: material.key, refs: [applicant.scanRef])
+            }
+            let sent = try await applications.submitSupplement(draftId: answer.id)
+            XCTAssertEqual(sent, .queued)
+
+            let review = await first(applications.applicationUpdates(applicationNo: no)) { application in
+                application?.status == .underReview
+            }
+            let reviewed = try XCTUnwrap(review ?? nil, "the answer did not move the application on")
+            XCTAssertNil(reviewed.needsAction)
+            XCTAssertTrue(reviewed.timeline.contains { $0.kind == .supplementAnswered })
+            guard case .alreadySent = try await applications.submitSupplement(draftId: answer.id) else {
+                return XCTFail("an answer is sent once")
+            }
         }
     }
 }
