@@ -24,6 +24,7 @@ mod dev;
 mod devices;
 mod etag;
 mod extract;
+mod feed_cursor;
 mod forms;
 mod licences;
 mod materials;

@@ -6,9 +6,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::catalog::store::{self, ChangesOutcome, Cursor};
+use crate::catalog::store::{self, ChangesOutcome};
 use crate::etag::if_none_match_hits;
 use crate::extract::ApiQuery;
+use crate::feed_cursor::{self, Cursor};
 use crate::problem::{Problem, ProblemKind};
 use crate::state::AppState;
 
@@ -53,57 +54,6 @@ pub(crate) struct ChangesQuery {
     limit: Option<String>,
 }
 
-/// A number of at most 18 digits (no sign, no spaces).
-fn seq(digits: &str) -> Option<i64> {
-    (!digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse().ok())
-        .flatten()
-}
-
-/// `c<seq>` (caught up once), `f<seq>.<watermark>` (inside a full pass);
-/// the empty cursor starts a full pass.
-fn parse_cursor(cursor: Option<&str>) -> Result<Cursor, Problem> {
-    let parsed = match cursor {
-        None | Some("") => Some(Cursor::Start),
-        Some(text) => {
-            if let Some(rest) = text.strip_prefix('c') {
-                seq(rest).map(Cursor::Since)
-            } else if let Some(rest) = text.strip_prefix('f') {
-                rest.split_once('.').and_then(|(after, watermark)| {
-                    Some(Cursor::FullPass {
-                        after: seq(after)?,
-                        watermark: seq(watermark)?,
-                    })
-                })
-            } else {
-                None
-            }
-        }
-    };
-    parsed.ok_or_else(|| {
-        Problem::bad_request("cursor is malformed; use a next_cursor the server sent, or none.")
-    })
-}
-
-fn format_cursor(cursor: Cursor) -> String {
-    match cursor {
-        Cursor::Start => String::new(),
-        Cursor::Since(seq) => format!("c{seq}"),
-        Cursor::FullPass { after, watermark } => format!("f{after}.{watermark}"),
-    }
-}
-
-fn parse_limit(limit: Option<&str>) -> Result<usize, Problem> {
-    match limit {
-        None | Some("") => Ok(DEFAULT_LIMIT),
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_LIMIT).contains(n))
-            .ok_or_else(|| Problem::bad_request(format!("limit must be 1 to {MAX_LIMIT}."))),
-    }
-}
-
 /// `GET /api/v1/catalog/changes?cursor=&limit=`: the changes after the
 /// cursor in change order; each changed code appears once, as its latest
 /// state (an upsert with the full guide, or a tombstone).
@@ -111,8 +61,8 @@ pub(crate) async fn changes(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ChangesQuery>,
 ) -> Result<Response, Problem> {
-    let cursor = parse_cursor(query.cursor.as_deref())?;
-    let limit = parse_limit(query.limit.as_deref())?;
+    let cursor = Cursor::parse(query.cursor.as_deref())?;
+    let limit = feed_cursor::parse_limit(query.limit.as_deref(), DEFAULT_LIMIT, MAX_LIMIT)?;
     let outcome = state
         .db
         .call(move |conn| store::changes(conn, cursor, limit))
@@ -120,8 +70,7 @@ pub(crate) async fn changes(
     let page = match outcome {
         ChangesOutcome::Page(page) => page,
         ChangesOutcome::Expired => {
-            return Err(Problem::new(
-                ProblemKind::CursorExpired,
+            return Err(feed_cursor::expired(
                 "The change log no longer reaches back to this cursor; sync again from the beginning (no cursor).",
             ));
         }
@@ -140,7 +89,7 @@ pub(crate) async fn changes(
     body.push_str(&serde_json::to_string(&page.deletions).map_err(|_| Problem::internal())?);
     body.push_str(&format!(
         ",\"next_cursor\":\"{}\",\"has_more\":{},\"remaining\":{}}}",
-        format_cursor(page.next),
+        page.next.format(),
         page.has_more,
         page.remaining
     ));
@@ -156,51 +105,4 @@ pub(crate) async fn changes(
         body,
     )
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_and_limits() {
-        assert_eq!(parse_cursor(None).unwrap(), Cursor::Start);
-        assert_eq!(parse_cursor(Some("")).unwrap(), Cursor::Start);
-        assert_eq!(parse_cursor(Some("c42")).unwrap(), Cursor::Since(42));
-        assert_eq!(
-            parse_cursor(Some("f42.7")).unwrap(),
-            Cursor::FullPass {
-                after: 42,
-                watermark: 7
-            }
-        );
-        for cursor in [
-            Cursor::Since(3),
-            Cursor::FullPass {
-                after: 9,
-                watermark: 2,
-            },
-        ] {
-            assert_eq!(parse_cursor(Some(&format_cursor(cursor))).unwrap(), cursor);
-        }
-        for bad in [
-            "42",
-            "c",
-            "c-1",
-            "cx",
-            "c1234567890123456789",
-            "C1",
-            "f1",
-            "f1.",
-            "f.2",
-            "f1.2.3",
-        ] {
-            assert!(parse_cursor(Some(bad)).is_err(), "{bad}");
-        }
-        assert_eq!(parse_limit(None).unwrap(), DEFAULT_LIMIT);
-        assert_eq!(parse_limit(Some("1000")).unwrap(), 1000);
-        for bad in ["0", "1001", "-1", "x"] {
-            assert!(parse_limit(Some(bad)).is_err(), "{bad}");
-        }
-    }
 }

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::generate::{self, GenDepartment, GenRegion};
 use super::model::Guide;
+pub(crate) use crate::feed_cursor::Cursor;
 
 /// Generates and stores `count` guides unless the catalog was seeded before
 /// (a restart keeps whatever the database holds). One transaction.
@@ -112,22 +113,6 @@ pub(crate) enum ChangesOutcome {
     Expired,
 }
 
-/// Where a client stands in the change log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cursor {
-    /// No cursor: a full pass from the beginning.
-    Start,
-    /// Caught up to `seq` once; only later changes are needed. Expires when
-    /// a compaction drops tombstones after it.
-    Since(i64),
-    /// Part-way through a full pass that began when the watermark was
-    /// `watermark`. A full pass needs no tombstones from before it (the
-    /// client drops what the pass did not bring), so it stays valid below
-    /// the watermark — unless a compaction happened since it began, which
-    /// may have dropped a tombstone for a guide the pass already sent.
-    FullPass { after: i64, watermark: i64 },
-}
-
 pub(crate) struct ChangesPage {
     /// Guide bodies (JSON text), in seq order.
     pub(crate) upserts: Vec<String>,
@@ -146,19 +131,10 @@ pub(crate) fn changes(
 ) -> rusqlite::Result<ChangesOutcome> {
     let latest = latest_seq(conn)?;
     let current_watermark = watermark(conn)?;
-    let (after, pass) = match cursor {
-        Cursor::Start => (0, Some(current_watermark)),
-        Cursor::Since(after) if after < current_watermark || after > latest => {
-            return Ok(ChangesOutcome::Expired);
-        }
-        Cursor::Since(after) => (after, None),
-        Cursor::FullPass { after, watermark }
-            if watermark < current_watermark || after > latest =>
-        {
-            return Ok(ChangesOutcome::Expired);
-        }
-        Cursor::FullPass { after, watermark } => (after, Some(watermark)),
+    let Some(start) = cursor.start(latest, current_watermark) else {
+        return Ok(ChangesOutcome::Expired);
     };
+    let after = start.after;
     let mut statement = conn.prepare_cached(
         "SELECT c.seq, c.code, c.deleted, g.body FROM catalog_changes c \
          LEFT JOIN catalog_guides g ON g.code = c.code \
@@ -195,18 +171,8 @@ pub(crate) fn changes(
         page.remaining = conn
             .prepare_cached("SELECT count(*) FROM catalog_changes WHERE seq > ?1")?
             .query_row([next_seq], |r| r.get(0))?;
-        page.next = match pass {
-            Some(watermark) => Cursor::FullPass {
-                after: next_seq,
-                watermark,
-            },
-            None => Cursor::Since(next_seq),
-        };
-    } else {
-        // Caught up: the cursor names everything handed out so far, so a
-        // compaction right now leaves it valid.
-        page.next = Cursor::Since(latest.max(after));
     }
+    page.next = Cursor::after_page(start, has_more, next_seq, latest);
     Ok(ChangesOutcome::Page(page))
 }
 
