@@ -104,13 +104,11 @@ pub(crate) async fn withdraw(
                 reason,
                 ..Details::default()
             };
-            let after = match steps::take(&tx, &record, Action::Withdraw, &details, &keys, now) {
-                Ok(after) => after,
-                Err(StepError::Db(error)) => return Err(error),
-                Err(refused) => return Ok(Some(Err(refused))),
-            };
-            steps::queue_push(&tx, &after, now)?;
-            let application = view::render(&tx, &after, true)?;
+            let (_, application) =
+                match steps::take_alone(&tx, &record, Action::Withdraw, &details, &keys, now)? {
+                    Ok(done) => done,
+                    Err(refused) => return Ok(Some(Err(refused))),
+                };
             tx.commit()?;
             Ok(Some(Ok(Withdrawn::Now(application))))
         })
@@ -245,14 +243,17 @@ pub(crate) async fn supplement(
                 }),
                 ..Details::default()
             };
-            let after =
-                match steps::take(&tx, &record, Action::AnswerSupplement, &details, &keys, now) {
-                    Ok(after) => after,
-                    Err(StepError::Db(error)) => return Err(error),
-                    Err(refused) => return Ok(Some(Answered::Refused(refused))),
-                };
-            steps::queue_push(&tx, &after, now)?;
-            let application = view::render(&tx, &after, true)?;
+            let (after, application) = match steps::take_alone(
+                &tx,
+                &record,
+                Action::AnswerSupplement,
+                &details,
+                &keys,
+                now,
+            )? {
+                Ok(done) => done,
+                Err(refused) => return Ok(Some(Answered::Refused(refused))),
+            };
             let stored = Stored {
                 fingerprint,
                 status: 200,

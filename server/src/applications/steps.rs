@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::deadlines::working_days_between;
-use super::view::Record;
+use super::view::{self, Application, Record};
 use super::workflow::{self, Action, IllegalTransition, Status};
 use super::{feed, push};
 
@@ -97,7 +97,8 @@ fn tracking_number(application_no: &str, seq: i64) -> String {
 }
 
 /// Takes `action` on `record` at `now_ms`: checks the workflow, writes the
-/// row, the timeline entry and the push message. Returns the row after it.
+/// row and the timeline entry (the push message is [`queue_push`]'s).
+/// Returns the row after it.
 pub(crate) fn take(
     conn: &Connection,
     record: &Record,
@@ -244,6 +245,27 @@ pub(crate) fn take(
     after.updated_at_ms = now_ms;
     save(conn, &after)?;
     Ok(after)
+}
+
+/// Takes one step as a whole request: the step, its push message and the
+/// application as its owner now sees it, in the caller's transaction. A
+/// refusal is the inner `Err`; a database failure the outer one.
+pub(crate) fn take_alone(
+    conn: &Connection,
+    record: &Record,
+    action: Action,
+    details: &Details,
+    keys: &IssuerKeys,
+    now_ms: i64,
+) -> rusqlite::Result<Result<(Record, Application), StepError>> {
+    let after = match take(conn, record, action, details, keys, now_ms) {
+        Ok(after) => after,
+        Err(StepError::Db(error)) => return Err(error),
+        Err(refused) => return Ok(Err(refused)),
+    };
+    queue_push(conn, &after, now_ms)?;
+    let application = view::render(conn, &after, true)?;
+    Ok(Ok((after, application)))
 }
 
 /// Queues the push message for `record`'s latest change (once per request,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::application_actions::step_problem;
 use crate::applications::feed;
 use crate::applications::push::{self, Sent};
-use crate::applications::steps::{self, Details, RequestedMaterial, StepError};
+use crate::applications::steps::{self, Details, RequestedMaterial};
 use crate::applications::store::{self, Listed};
 use crate::applications::view::{self, Application};
 use crate::applications::workflow::{self, Action, Status};
@@ -128,13 +128,11 @@ pub(crate) async fn advance(
                     }
                 },
             };
-            let after = match steps::take(&tx, &record, action, &details, &keys, now) {
-                Ok(after) => after,
-                Err(StepError::Db(error)) => return Err(error),
-                Err(refused) => return Ok(Some(Err(step_problem(refused)))),
-            };
-            steps::queue_push(&tx, &after, now)?;
-            let application = view::render(&tx, &after, true)?;
+            let (after, application) =
+                match steps::take_alone(&tx, &record, action, &details, &keys, now)? {
+                    Ok(done) => done,
+                    Err(refused) => return Ok(Some(Err(step_problem(refused)))),
+                };
             tx.commit()?;
             Ok(Some(Ok((after.user_id, application))))
         })
