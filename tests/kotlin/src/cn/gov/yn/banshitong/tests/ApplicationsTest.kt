@@ -15,22 +15,19 @@ import cn.gov.yn.banshitong.core.ApplicationFilter
 import cn.gov.yn.banshitong.core.ApplicationStatus
 import cn.gov.yn.banshitong.core.ApplicationSummary
 import cn.gov.yn.banshitong.core.DraftState
-import cn.gov.yn.banshitong.core.GuideFilters
 import cn.gov.yn.banshitong.core.LiveState
 import cn.gov.yn.banshitong.core.NeededAction
 import cn.gov.yn.banshitong.core.PushIgnoredReason
 import cn.gov.yn.banshitong.core.PushOutcome
-import cn.gov.yn.banshitong.core.SearchRequest
 import cn.gov.yn.banshitong.core.SubmitOutcome
 import cn.gov.yn.banshitong.core.SupplementOutcome
 import cn.gov.yn.banshitong.core.TimelineKind
 import cn.gov.yn.banshitong.core.UploadState
 import cn.gov.yn.banshitong.draftFlow
-import cn.gov.yn.banshitong.forms.FieldKind
-import cn.gov.yn.banshitong.forms.FieldSpec
 import cn.gov.yn.banshitong.liveStateFlow
 import java.time.Duration
 import java.util.concurrent.CopyOnWriteArrayList
+import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.delay
@@ -50,45 +47,20 @@ private const val GUIDES = 300u
 /** A change reaches the device within this, against a platform on this machine. */
 private const val ARRIVAL_MS = 20_000L
 
-private suspend fun eventually(condition: () -> Boolean) {
-    withTimeout(ARRIVAL_MS) { while (!condition()) delay(10) }
-}
-
-/** A signed-in user on a fresh device with one submitted application. */
-private class Applicant(val client: BstClient, val userId: String, val applicationNo: String, val scanRef: String)
-
-/** JSON text for a string: answers cross the FFI as JSON. */
-private fun json(text: String) = "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
-
-private fun spec(fields: List<FieldSpec>, path: String): FieldSpec? {
-    val parts = path.split('.', limit = 2)
-    val field = fields.find { it.key == parts[0].substringBefore('[') } ?: return null
-    val kind = field.kind
-    return when {
-        parts.size == 1 -> field
-        kind is FieldKind.Group -> spec(kind.fields, parts[1])
-        else -> null
-    }
-}
-
-private fun valid(kind: FieldKind): String = when (kind) {
-    is FieldKind.Text -> json("测试内容")
-    is FieldKind.Number -> "1"
-    is FieldKind.Date -> json("2020-01-01")
-    is FieldKind.SingleChoice -> json(kind.options.first().value)
-    is FieldKind.MultipleChoice -> "[" + json(kind.options.first().value) + "]"
-    is FieldKind.Region -> json("530102")
-    is FieldKind.IdNumber -> json("11010519491231002X")
-    is FieldKind.CreditCode -> json("91350100M000100Y43")
-    is FieldKind.Mobile -> json("13800000000")
-    is FieldKind.Address -> json("昆明市五华区人民路1号")
-    is FieldKind.Group -> "[{}]"
-}
+/** A signed-in user on a fresh device with one submitted application, synced to the device. */
+private class Applicant(
+    val client: BstClient,
+    val userId: String,
+    val applicationNo: String,
+    /** The uploaded scan, to answer a supplement request with. */
+    val scanRef: String,
+    val applications: BstApplications,
+)
 
 /**
  * Signs [phone] in, uploads one scan and submits an ID-card application
  * with that scan in every slot (as core/tests/common does); waits until the
- * platform has given it its number.
+ * platform has given it its number, then syncs once so the device holds it.
  */
 private suspend fun submitApplication(platform: ReferencePlatform, phone: String): Applicant {
     val client = newClient(platform.baseUrl())
@@ -99,206 +71,182 @@ private suspend fun submitApplication(platform: ReferencePlatform, phone: String
     val scan = materials.add(AddMaterial(samplePdf(4096uL, 7uL), null, null, null, null, null))
     val scanRef = assertIs<UploadState.Done>(withTimeout(ARRIVAL_MS) { materials.wait(scan.id) }.state).materialRef
 
-    val filters = GuideFilters(null, null, null, null, null)
-    val guide = client.catalog().search(SearchRequest("居民身份证", filters, null, null, 0u)).hits.first().code
     val drafts = client.drafts()
-    val draft = drafts.create(guide)
-    val schema = drafts.schema(draft.id)
-    repeat(40) {
-        val error = drafts.validate(draft.id).firstOrNull() ?: return@repeat
-        val slot = error.path.removePrefix("materials.")
-        if (slot != error.path) {
-            drafts.setMaterials(draft.id, slot, listOf(scanRef))
-        } else {
-            val field = spec(schema.fields, error.path) ?: throw AssertionError("no field for ${error.path}")
-            drafts.setField(draft.id, error.path, valid(field.kind))
-        }
-    }
+    val draft = drafts.create(firstGuide(client, "居民身份证"))
+    fillUntilValid(drafts, draft.id) { slotKey -> drafts.setMaterials(draft.id, slotKey, listOf(scanRef)) }
     assertEquals(SubmitOutcome.Queued, drafts.submit(draft.id))
     val submitted = withTimeout(ARRIVAL_MS) { drafts.draftFlow(draft.id).first { it.state !is DraftState.Submitting } }
     val state = assertIs<DraftState.Submitted>(submitted.state, "${submitted.submitError}")
-    return Applicant(client, profile.userId, state.applicationNo, scanRef)
+    val applications = client.applications().also { it.sync() }
+    return Applicant(client, profile.userId, state.applicationNo, scanRef, applications)
 }
 
-/** The application's applications handle, synced once so the device holds it. */
-private suspend fun synced(applicant: Applicant): BstApplications =
-    applicant.client.applications().also { it.sync() }
+/** Runs [body] against a fresh platform on which [phone] has submitted one application. */
+private fun withApplicant(phone: String, body: suspend CoroutineScope.(ReferencePlatform, Applicant) -> Unit) = runBlocking {
+    val scope = this
+    withPlatform(GUIDES) { platform -> scope.body(platform, submitApplication(platform, phone)) }
+}
 
 class ApplicationsTest {
     @Test
-    fun aStatusChangeArrivesInTheFlowAfterASyncThenLiveOverSseWithASupplementRound(): Unit = runBlocking {
-        withPlatform(GUIDES) { platform ->
-            val applicant = submitApplication(platform, "13900003301")
-            val no = applicant.applicationNo
-            val applications = synced(applicant)
+    fun aStatusChangeArrivesInTheFlowAfterASyncThenLiveOverSseWithASupplementRound(): Unit = withApplicant("13900003301") { platform, applicant ->
+        val no = applicant.applicationNo
+        val applications = applicant.applications
 
-            val seen = CopyOnWriteArrayList<Application?>()
-            val events = CopyOnWriteArrayList<ApplicationEvent>()
-            val listening = launch(Dispatchers.Default) { applications.applicationEvents().collect { events.add(it) } }
-            val watching = launch(Dispatchers.Default) { applications.applicationFlow(no).collect { seen.add(it) } }
-            // The device's copy first.
-            eventually { seen.isNotEmpty() }
-            assertEquals(ApplicationStatus.SUBMITTED, seen.first()?.status)
-            assertTrue(seen.first()!!.canWithdraw)
+        val seen = CopyOnWriteArrayList<Application?>()
+        val events = CopyOnWriteArrayList<ApplicationEvent>()
+        val listening = launch(Dispatchers.Default) { applications.applicationEvents().collect { events.add(it) } }
+        val watching = launch(Dispatchers.Default) { applications.applicationFlow(no).collect { seen.add(it) } }
+        // The device's copy first.
+        eventually { seen.isNotEmpty() }
+        assertEquals(ApplicationStatus.SUBMITTED, seen.first()?.status)
+        assertTrue(seen.first()!!.canWithdraw)
 
-            // The office accepts it; the device hears of it at its next sync.
-            assertEquals("accepted", platform.advanceApplication(no, "accept").status)
-            applications.sync()
-            eventually { seen.last()?.status == ApplicationStatus.ACCEPTED }
-            assertTrue(seen.last()!!.deadlines != null, "the time limit runs once accepted")
-            eventually { events.any { it == ApplicationEvent.StatusChanged(no, ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED) } }
+        // The office accepts it; the device hears of it at its next sync.
+        assertEquals("accepted", platform.advanceApplication(no, "accept").status)
+        applications.sync()
+        eventually { seen.last()?.status == ApplicationStatus.ACCEPTED }
+        assertTrue(seen.last()!!.deadlines != null, "the time limit runs once accepted")
+        eventually { events.any { it == ApplicationEvent.StatusChanged(no, ApplicationStatus.SUBMITTED, ApplicationStatus.ACCEPTED) } }
 
-            // In the foreground the live connection brings the next change without a sync.
-            applications.setForeground(true)
-            withTimeout(ARRIVAL_MS) { applications.liveStateFlow().first { it is LiveState.Live } }
-            val asked = System.nanoTime()
-            platform.advanceApplication(no, "request_supplement")
-            eventually { seen.last()?.status == ApplicationStatus.SUPPLEMENT_REQUIRED }
-            println("ApplicationsTest: a status change reached the Flow live in ${(System.nanoTime() - asked) / 1_000_000} ms")
-            val request = seen.last()!!.supplement!!
-            assertEquals(NeededAction.SUPPLEMENT, seen.last()!!.needsAction)
-            assertTrue(request.materials.isNotEmpty())
-            eventually { events.any { it is ApplicationEvent.SupplementRequired && it.applicationNo == no } }
-            val needingMe = withTimeout(ARRIVAL_MS) {
-                applications.applicationsFlow(ApplicationFilter.NEEDS_ACTION).first { list -> list.any { it.applicationNo == no } }
+        // In the foreground the live connection brings the next change without a sync.
+        applications.setForeground(true)
+        withTimeout(ARRIVAL_MS) { applications.liveStateFlow().first { it is LiveState.Live } }
+        val asked = System.nanoTime()
+        platform.advanceApplication(no, "request_supplement")
+        eventually { seen.last()?.status == ApplicationStatus.SUPPLEMENT_REQUIRED }
+        println("ApplicationsTest: a status change reached the Flow live in ${(System.nanoTime() - asked) / 1_000_000} ms")
+        val request = seen.last()!!.supplement!!
+        assertEquals(NeededAction.SUPPLEMENT, seen.last()!!.needsAction)
+        assertTrue(request.materials.isNotEmpty())
+        eventually { events.any { it is ApplicationEvent.SupplementRequired && it.applicationNo == no } }
+        val needingMe = withTimeout(ARRIVAL_MS) {
+            applications.applicationsFlow(ApplicationFilter.NEEDS_ACTION).first { list -> list.any { it.applicationNo == no } }
+        }
+        assertEquals(listOf(no), needingMe.map(ApplicationSummary::applicationNo))
+
+        // The supplement round: a draft with the requested slots, filled and sent once.
+        val answer = applications.startSupplement(no)
+        assertEquals(answer.id, applications.startSupplement(no).id, "starting again gives the same draft")
+        assertIs<SupplementOutcome.Invalid>(applications.submitSupplement(answer.id))
+        val drafts = applicant.client.drafts()
+        for (material in request.materials) drafts.setMaterials(answer.id, material.key, listOf(applicant.scanRef))
+        assertEquals(SupplementOutcome.Queued, applications.submitSupplement(answer.id))
+        eventually { seen.last()?.status == ApplicationStatus.UNDER_REVIEW }
+        val kinds = seen.last()!!.timeline.map { it.kind }
+        assertEquals(
+            listOf(TimelineKind.SUBMITTED, TimelineKind.ACCEPTED, TimelineKind.SUPPLEMENT_REQUESTED, TimelineKind.SUPPLEMENT_ANSWERED),
+            kinds.take(4),
+        )
+        assertIs<SupplementOutcome.AlreadySent>(applications.submitSupplement(answer.id))
+
+        // Back in the background, the connection closes.
+        applications.setForeground(false)
+        withTimeout(ARRIVAL_MS) { applications.liveStateFlow().first { it == LiveState.Off } }
+        watching.cancelAndJoin()
+        listening.cancelAndJoin()
+        // Each change was delivered once: no state repeats in a row.
+        assertTrue(seen.zipWithNext().none { (a, b) -> a == b }, "$seen")
+    }
+
+    @Test
+    fun aPushPayloadFromThePlatformSyncsAndAMalformedOrForeignOneIsIgnored(): Unit = withApplicant("13900003302") { platform, applicant ->
+        val no = applicant.applicationNo
+        val applications = applicant.applications
+
+        platform.advanceApplication(no, "accept")
+        val push = platform.pushOutbox(applicant.userId).last()
+        assertEquals(no, push["application_no"])
+        assertEquals("accepted", push["status"])
+        assertEquals(ApplicationStatus.SUBMITTED, applications.get(no).status, "not synced yet")
+
+        val handled = assertIs<PushOutcome.Synced>(applications.handlePush(push))
+        assertEquals(listOf(no), handled.changed)
+        assertEquals(ApplicationStatus.ACCEPTED, applications.get(no).status)
+        // The same message again (FCM may deliver twice) changes nothing.
+        assertEquals(PushOutcome.Synced(emptyList(), 0u), applications.handlePush(push))
+
+        suspend fun ignored(payload: Map<String, String>) = applications.handlePush(payload)
+        assertEquals(PushOutcome.Ignored(PushIgnoredReason.MALFORMED), ignored(push + ("change_seq" to "not a number")))
+        assertEquals(PushOutcome.Ignored(PushIgnoredReason.MALFORMED), ignored(push - "application_no"))
+        assertEquals(PushOutcome.Ignored(PushIgnoredReason.OTHER_USER), ignored(push + ("user" to "u_someone_else")))
+        assertEquals(PushOutcome.Ignored(PushIgnoredReason.NOT_OURS), ignored(mapOf("from" to "another-sdk")))
+
+        // The app's handler may run with nobody signed in: the client answers for it.
+        assertIs<PushOutcome.Synced>(applicant.client.handlePush(push))
+        val signedOut = newClient(platform.baseUrl())
+        assertEquals(PushOutcome.Ignored(PushIgnoredReason.SIGNED_OUT), signedOut.handlePush(push))
+    }
+
+    @Test
+    fun anApplicationIsWithdrawnOnceAndReadOffline(): Unit = withApplicant("13900003303") { platform, applicant ->
+        val no = applicant.applicationNo
+        val applications = applicant.applications
+        assertEquals(listOf(no), applications.list(ApplicationFilter.IN_PROGRESS).map(ApplicationSummary::applicationNo))
+
+        val withdrawn = applications.withdraw(no, "信息填错了")
+        assertEquals(ApplicationStatus.WITHDRAWN, withdrawn.status)
+        assertFalse(withdrawn.canWithdraw)
+        assertEquals(TimelineKind.WITHDRAWN, withdrawn.timeline.last().kind)
+        // A retry is harmless: the same application back.
+        assertEquals(withdrawn.changeSeq, applications.withdraw(no, null).changeSeq)
+        assertEquals(emptyList(), applications.list(ApplicationFilter.IN_PROGRESS))
+        assertEquals(listOf(no), applications.list(ApplicationFilter.DONE).map(ApplicationSummary::applicationNo))
+        // The office can't move a withdrawn application on.
+        expectFailure { platform.advanceApplication(no, "accept") }
+
+        // With the platform gone the list and the detail still read.
+        platform.stop()
+        assertEquals(ApplicationStatus.WITHDRAWN, applications.get(no).status)
+        assertEquals(listOf(no), applications.list(ApplicationFilter.ALL).map(ApplicationSummary::applicationNo))
+        assertEquals(ErrorKind.OFFLINE, expectFailure { applications.refresh(no) }.kind)
+        assertEquals(ErrorKind.NOT_FOUND, expectFailure { applications.get("YN-NO-SUCH-NUMBER") }.kind)
+    }
+
+    @Test
+    fun withdrawingWhatTheStatusDoesNotAllowIsAConflict(): Unit = withApplicant("13900003304") { platform, applicant ->
+        val no = applicant.applicationNo
+        val applications = applicant.applications
+        platform.advanceApplication(no, "accept")
+        platform.advanceApplication(no, "start_review")
+        assertFalse(applications.refresh(no).canWithdraw)
+        val refused = expectFailure { applications.withdraw(no, null) }
+        assertEquals(ErrorKind.CONFLICT, refused.kind, "${refused.status} ${refused.reason}")
+        assertEquals(ApplicationStatus.UNDER_REVIEW, applications.get(no).status)
+    }
+
+    @Test
+    fun aBackgroundRunSyncsWithinItsBudgetAndAThrowingListenerIsHarmless(): Unit = withApplicant("13900003305") { platform, applicant ->
+        assertEquals(ErrorKind.UNAUTHORIZED, expectFailure { newClient(platform.baseUrl()).applications() }.kind)
+        val no = applicant.applicationNo
+        val applications = applicant.applications
+
+        // A listener that throws every time: the core logs it and goes on calling it.
+        val calls = CopyOnWriteArrayList<List<ApplicationSummary>>()
+        val handle = applications.watchList(ApplicationFilter.ALL, object : ApplicationListListener {
+            override fun onApplications(applications: List<ApplicationSummary>) {
+                calls.add(applications)
+                throw IllegalStateException("the screen went away")
             }
-            assertEquals(listOf(no), needingMe.map(ApplicationSummary::applicationNo))
+        })
+        eventually { calls.size == 1 }
 
-            // The supplement round: a draft with the requested slots, filled and sent once.
-            val answer = applications.startSupplement(no)
-            assertEquals(answer.id, applications.startSupplement(no).id, "starting again gives the same draft")
-            assertIs<SupplementOutcome.Invalid>(applications.submitSupplement(answer.id))
-            val drafts = applicant.client.drafts()
-            for (material in request.materials) drafts.setMaterials(answer.id, material.key, listOf(applicant.scanRef))
-            assertEquals(SupplementOutcome.Queued, applications.submitSupplement(answer.id))
-            eventually { seen.last()?.status == ApplicationStatus.UNDER_REVIEW }
-            val kinds = seen.last()!!.timeline.map { it.kind }
-            assertEquals(
-                listOf(TimelineKind.SUBMITTED, TimelineKind.ACCEPTED, TimelineKind.SUPPLEMENT_REQUESTED, TimelineKind.SUPPLEMENT_ANSWERED),
-                kinds.take(4),
-            )
-            assertIs<SupplementOutcome.AlreadySent>(applications.submitSupplement(answer.id))
+        platform.advanceApplication(no, "accept")
+        val report = applications.backgroundSync(Duration.ofSeconds(10))
+        assertTrue(report.applicationsSynced, "$report")
+        assertEquals(1u, report.applicationsChanged)
+        assertFalse(report.stoppedByDeadline)
+        eventually { calls.size == 2 }
+        assertEquals(ApplicationStatus.ACCEPTED, calls.last().single().status)
 
-            // Back in the background, the connection closes.
-            applications.setForeground(false)
-            withTimeout(ARRIVAL_MS) { applications.liveStateFlow().first { it == LiveState.Off } }
-            watching.cancelAndJoin()
-            listening.cancelAndJoin()
-            // Each change was delivered once: no state repeats in a row.
-            assertTrue(seen.zipWithNext().none { (a, b) -> a == b }, "$seen")
-        }
-    }
-
-    @Test
-    fun aPushPayloadFromThePlatformSyncsAndAMalformedOrForeignOneIsIgnored(): Unit = runBlocking {
-        withPlatform(GUIDES) { platform ->
-            val applicant = submitApplication(platform, "13900003302")
-            val no = applicant.applicationNo
-            val applications = synced(applicant)
-
-            platform.advanceApplication(no, "accept")
-            val push = platform.pushOutbox(applicant.userId).last()
-            assertEquals(no, push["application_no"])
-            assertEquals("accepted", push["status"])
-            assertEquals(ApplicationStatus.SUBMITTED, applications.get(no).status, "not synced yet")
-
-            val handled = assertIs<PushOutcome.Synced>(applications.handlePush(push))
-            assertEquals(listOf(no), handled.changed)
-            assertEquals(ApplicationStatus.ACCEPTED, applications.get(no).status)
-            // The same message again (FCM may deliver twice) changes nothing.
-            assertEquals(PushOutcome.Synced(emptyList(), 0u), applications.handlePush(push))
-
-            suspend fun ignored(payload: Map<String, String>) = applications.handlePush(payload)
-            assertEquals(PushOutcome.Ignored(PushIgnoredReason.MALFORMED), ignored(push + ("change_seq" to "not a number")))
-            assertEquals(PushOutcome.Ignored(PushIgnoredReason.MALFORMED), ignored(push - "application_no"))
-            assertEquals(PushOutcome.Ignored(PushIgnoredReason.OTHER_USER), ignored(push + ("user" to "u_someone_else")))
-            assertEquals(PushOutcome.Ignored(PushIgnoredReason.NOT_OURS), ignored(mapOf("from" to "another-sdk")))
-
-            // The app's handler may run with nobody signed in: the client answers for it.
-            assertIs<PushOutcome.Synced>(applicant.client.handlePush(push))
-            val signedOut = newClient(platform.baseUrl())
-            assertEquals(PushOutcome.Ignored(PushIgnoredReason.SIGNED_OUT), signedOut.handlePush(push))
-        }
-    }
-
-    @Test
-    fun anApplicationIsWithdrawnOnceAndReadOffline(): Unit = runBlocking {
-        withPlatform(GUIDES) { platform ->
-            val applicant = submitApplication(platform, "13900003303")
-            val no = applicant.applicationNo
-            val applications = synced(applicant)
-            assertEquals(listOf(no), applications.list(ApplicationFilter.IN_PROGRESS).map(ApplicationSummary::applicationNo))
-
-            val withdrawn = applications.withdraw(no, "信息填错了")
-            assertEquals(ApplicationStatus.WITHDRAWN, withdrawn.status)
-            assertFalse(withdrawn.canWithdraw)
-            assertEquals(TimelineKind.WITHDRAWN, withdrawn.timeline.last().kind)
-            // A retry is harmless: the same application back.
-            assertEquals(withdrawn.changeSeq, applications.withdraw(no, null).changeSeq)
-            assertEquals(emptyList(), applications.list(ApplicationFilter.IN_PROGRESS))
-            assertEquals(listOf(no), applications.list(ApplicationFilter.DONE).map(ApplicationSummary::applicationNo))
-            // The office can't move a withdrawn application on.
-            expectFailure { platform.advanceApplication(no, "accept") }
-
-            // With the platform gone the list and the detail still read.
-            platform.stop()
-            assertEquals(ApplicationStatus.WITHDRAWN, applications.get(no).status)
-            assertEquals(listOf(no), applications.list(ApplicationFilter.ALL).map(ApplicationSummary::applicationNo))
-            assertEquals(ErrorKind.OFFLINE, expectFailure { applications.refresh(no) }.kind)
-            assertEquals(ErrorKind.NOT_FOUND, expectFailure { applications.get("YN-NO-SUCH-NUMBER") }.kind)
-        }
-    }
-
-    @Test
-    fun withdrawingWhatTheStatusDoesNotAllowIsAConflict(): Unit = runBlocking {
-        withPlatform(GUIDES) { platform ->
-            val applicant = submitApplication(platform, "13900003304")
-            val no = applicant.applicationNo
-            val applications = synced(applicant)
-            platform.advanceApplication(no, "accept")
-            platform.advanceApplication(no, "start_review")
-            assertFalse(applications.refresh(no).canWithdraw)
-            val refused = expectFailure { applications.withdraw(no, null) }
-            assertEquals(ErrorKind.CONFLICT, refused.kind, "${refused.status} ${refused.reason}")
-            assertEquals(ApplicationStatus.UNDER_REVIEW, applications.get(no).status)
-        }
-    }
-
-    @Test
-    fun aBackgroundRunSyncsWithinItsBudgetAndAThrowingListenerIsHarmless(): Unit = runBlocking {
-        withPlatform(GUIDES) { platform ->
-            assertEquals(ErrorKind.UNAUTHORIZED, expectFailure { newClient(platform.baseUrl()).applications() }.kind)
-            val applicant = submitApplication(platform, "13900003305")
-            val no = applicant.applicationNo
-            val applications = synced(applicant)
-
-            // A listener that throws every time: the core logs it and goes on calling it.
-            val calls = CopyOnWriteArrayList<List<ApplicationSummary>>()
-            val handle = applications.watchList(ApplicationFilter.ALL, object : ApplicationListListener {
-                override fun onApplications(applications: List<ApplicationSummary>) {
-                    calls.add(applications)
-                    throw IllegalStateException("the screen went away")
-                }
-            })
-            eventually { calls.size == 1 }
-
-            platform.advanceApplication(no, "accept")
-            val report = applications.backgroundSync(Duration.ofSeconds(10))
-            assertTrue(report.applicationsSynced, "$report")
-            assertEquals(1u, report.applicationsChanged)
-            assertFalse(report.stoppedByDeadline)
-            eventually { calls.size == 2 }
-            assertEquals(ApplicationStatus.ACCEPTED, calls.last().single().status)
-
-            // A cancelled handle hears nothing more.
-            handle.cancel()
-            assertFalse(handle.isActive())
-            platform.advanceApplication(no, "start_review")
-            applications.sync()
-            delay(300)
-            assertEquals(2, calls.size)
-            handle.close()
-        }
+        // A cancelled handle hears nothing more.
+        handle.cancel()
+        assertFalse(handle.isActive())
+        platform.advanceApplication(no, "start_review")
+        applications.sync()
+        delay(300)
+        assertEquals(2, calls.size)
+        handle.close()
     }
 
     @Test

@@ -8,20 +8,16 @@ import cn.gov.yn.banshitong.ReferencePlatform
 import cn.gov.yn.banshitong.core.AddMaterial
 import cn.gov.yn.banshitong.core.Draft
 import cn.gov.yn.banshitong.core.DraftState
-import cn.gov.yn.banshitong.core.GuideFilters
 import cn.gov.yn.banshitong.core.OutboxStatus
-import cn.gov.yn.banshitong.core.SearchRequest
 import cn.gov.yn.banshitong.core.SubmitOutcome
 import cn.gov.yn.banshitong.core.UploadState
 import cn.gov.yn.banshitong.draftFlow
 import cn.gov.yn.banshitong.forms.ErrorCode
 import cn.gov.yn.banshitong.forms.FieldKind
-import cn.gov.yn.banshitong.forms.FieldSpec
 import cn.gov.yn.banshitong.outboxFlow
 import java.util.concurrent.CopyOnWriteArrayList
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
-import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.first
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
@@ -38,11 +34,6 @@ private const val GUIDES = 300u
 /** The outbox delivers within this, against a platform on this machine. */
 private const val DELIVERY_MS = 20_000L
 
-/** Waits until [condition] holds, checking every 10 ms; fails after [DELIVERY_MS]. */
-private suspend fun eventually(condition: () -> Boolean) {
-    withTimeout(DELIVERY_MS) { while (!condition()) delay(10) }
-}
-
 /** A catalog synced, then signed in (drafts need a user). */
 private suspend fun signedInClient(platform: ReferencePlatform, phone: String): BstClient {
     val client = newClient(platform.baseUrl())
@@ -51,66 +42,21 @@ private suspend fun signedInClient(platform: ReferencePlatform, phone: String): 
     return client
 }
 
-private suspend fun firstGuide(client: BstClient, query: String): String {
-    val filters = GuideFilters(null, null, null, null, null)
-    val hits = client.catalog().search(SearchRequest(query, filters, null, null, 0u)).hits
-    assertTrue(hits.isNotEmpty(), "no guide for $query")
-    return hits.first().code
-}
-
-/** JSON text for a string: answers cross the FFI as JSON. */
-private fun json(text: String) = "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
-
-/** The field an error path names: `name`, `spouse[0].name`. */
-private fun spec(fields: List<FieldSpec>, path: String): FieldSpec? {
-    val parts = path.split('.', limit = 2)
-    val field = fields.find { it.key == parts[0].substringBefore('[') } ?: return null
-    val kind = field.kind
-    return when {
-        parts.size == 1 -> field
-        kind is FieldKind.Group -> spec(kind.fields, parts[1])
-        else -> null
-    }
-}
-
-/** A valid answer (JSON text) for a field of this kind. */
-private fun valid(kind: FieldKind): String = when (kind) {
-    is FieldKind.Text -> json("测试内容")
-    is FieldKind.Number -> "1"
-    is FieldKind.Date -> json("2020-01-01")
-    is FieldKind.SingleChoice -> json(kind.options.first().value)
-    is FieldKind.MultipleChoice -> "[" + json(kind.options.first().value) + "]"
-    is FieldKind.Region -> json("530102")
-    is FieldKind.IdNumber -> json("11010519491231002X")
-    is FieldKind.CreditCode -> json("91350100M000100Y43")
-    is FieldKind.Mobile -> json("13800000000")
-    is FieldKind.Address -> json("昆明市五华区人民路1号")
-    is FieldKind.Group -> "[{}]"
-}
-
 /**
- * Answers whatever validation asks for, by the schema, until the draft is
- * valid (as core/tests/drafts.rs does). A missing material is uploaded into
- * its slot, since the platform takes only the applicant's own materials: a
- * PDF where the slot takes one, else the sample photo.
+ * Fills the draft until it is valid; a missing material is uploaded into its
+ * slot, since the platform takes only the applicant's own materials: a PDF
+ * (another one each time) where the slot takes one, else the sample photo.
  */
-private suspend fun fillUntilValid(client: BstClient, drafts: BstDrafts, id: String) {
+private suspend fun fillByUploading(client: BstClient, drafts: BstDrafts, id: String) {
     val schema = drafts.schema(id)
-    repeat(40) { round ->
-        val error = drafts.validate(id).firstOrNull() ?: return
-        val slotKey = error.path.removePrefix("materials.")
-        if (slotKey != error.path) {
-            val slot = schema.materialSlots.single { it.key == slotKey }
-            val file = if ("pdf" in slot.acceptedTypes) samplePdf(4096uL, round.toULong()) else samplePhoto()
-            val materials = client.materials()
-            val item = materials.add(AddMaterial(file, null, id, slot.key, null, null))
-            assertIs<UploadState.Done>(withTimeout(DELIVERY_MS) { materials.wait(item.id) }.state)
-        } else {
-            val field = spec(schema.fields, error.path) ?: throw AssertionError("no field for ${error.path}")
-            drafts.setField(id, error.path, valid(field.kind))
-        }
+    var uploads = 0uL
+    fillUntilValid(drafts, id) { slotKey ->
+        val slot = schema.materialSlots.single { it.key == slotKey }
+        val file = if ("pdf" in slot.acceptedTypes) samplePdf(4096uL, uploads++) else samplePhoto()
+        val materials = client.materials()
+        val item = materials.add(AddMaterial(file, null, id, slot.key, null, null))
+        assertIs<UploadState.Done>(withTimeout(DELIVERY_MS) { materials.wait(item.id) }.state)
     }
-    throw AssertionError("still invalid: ${drafts.validate(id)}")
 }
 
 class DraftsTest {
@@ -141,24 +87,24 @@ class DraftsTest {
             assertEquals(errors, invalid.errors)
             assertEquals(0u, drafts.outboxStatus().pending)
 
-            fillUntilValid(client, drafts, draft.id)
+            fillByUploading(client, drafts, draft.id)
             assertEquals(emptyList(), drafts.validate(draft.id))
 
             // Every outbox status, from before the submission on.
             val outbox = CopyOnWriteArrayList<OutboxStatus>()
             val watching = launch(Dispatchers.Default) { drafts.outboxFlow().collect { outbox.add(it) } }
-            eventually { outbox.isNotEmpty() }
+            eventually(DELIVERY_MS) { outbox.isNotEmpty() }
             // The first delivery attempts fail, so the submission waits in the
             // outbox (until its back-off ends, or we say the network is back).
             platform.injectFault("/api/v1/applications", 503u, 2u, null)
             assertEquals(SubmitOutcome.Queued, drafts.submit(draft.id))
-            eventually { outbox.any { it.pending == 1u && it.lastError != null && it.nextAttemptAtMs != null } }
+            eventually(DELIVERY_MS) { outbox.any { it.pending == 1u && it.lastError != null && it.nextAttemptAtMs != null } }
             drafts.networkAvailable()
 
             val submitted = withTimeout(DELIVERY_MS) { drafts.draftFlow(draft.id).first { it.state !is DraftState.Submitting } }
             val state = assertIs<DraftState.Submitted>(submitted.state, "${submitted.submitError}")
             assertTrue(state.applicationNo.startsWith("YN"), state.applicationNo)
-            eventually { outbox.last().pending == 0u }
+            eventually(DELIVERY_MS) { outbox.last().pending == 0u }
             watching.cancelAndJoin()
             assertNull(outbox.last().lastError)
             assertTrue(outbox.all { it.pending <= 1u }, "one application queued: $outbox")
@@ -201,7 +147,7 @@ class DraftsTest {
             })
             drafts.delete(copy.id)
             assertEquals(listOf(draft.id), drafts.list().map(Draft::id))
-            eventually { !watch.isActive() }
+            eventually(DELIVERY_MS) { !watch.isActive() }
             watch.close()
 
             val report = drafts.sync()

@@ -1,18 +1,26 @@
 package cn.gov.yn.banshitong.tests
 
 import cn.gov.yn.banshitong.BstClient
+import cn.gov.yn.banshitong.BstDrafts
 import cn.gov.yn.banshitong.BstException
 import cn.gov.yn.banshitong.ReferencePlatform
 import cn.gov.yn.banshitong.SecretStore
 import cn.gov.yn.banshitong.core.ClientConfig
+import cn.gov.yn.banshitong.core.GuideFilters
 import cn.gov.yn.banshitong.core.Profile
+import cn.gov.yn.banshitong.core.SearchRequest
 import cn.gov.yn.banshitong.defaultClientConfig
+import cn.gov.yn.banshitong.forms.FieldKind
+import cn.gov.yn.banshitong.forms.FieldSpec
 import cn.gov.yn.banshitong.testingWriteSamplePdf
 import cn.gov.yn.banshitong.testingWriteSamplePhoto
 import java.nio.file.Files
 import java.time.Duration
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicInteger
+import kotlin.test.assertTrue
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.withTimeout
 
 /** A keystore written in Kotlin, as the Android app's Keystore-backed one is. */
 class KotlinSecretStore : SecretStore {
@@ -84,3 +92,67 @@ fun samplePdf(size: ULong, seed: ULong, name: String = "scan-$seed.pdf"): String
 /** The sideways phone photo with GPS in its EXIF, as a file. */
 fun samplePhoto(name: String = "IMG_0001.jpg"): String =
     tempFile(name).also { testingWriteSamplePhoto(it) }
+
+/** Waits until [condition] holds, checking every 10 ms; fails after [withinMs]. */
+suspend fun eventually(withinMs: Long = 20_000L, condition: () -> Boolean) {
+    withTimeout(withinMs) { while (!condition()) delay(10) }
+}
+
+/** The code of the first guide the catalog finds for [query]. */
+suspend fun firstGuide(client: BstClient, query: String): String {
+    val filters = GuideFilters(null, null, null, null, null)
+    val hits = client.catalog().search(SearchRequest(query, filters, null, null, 0u)).hits
+    assertTrue(hits.isNotEmpty(), "no guide for $query")
+    return hits.first().code
+}
+
+/** JSON text for a string: answers cross the FFI as JSON. */
+fun json(text: String) = "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
+
+/** The field an error path names: `name`, `spouse[0].name`. */
+private fun spec(fields: List<FieldSpec>, path: String): FieldSpec? {
+    val parts = path.split('.', limit = 2)
+    val field = fields.find { it.key == parts[0].substringBefore('[') } ?: return null
+    val kind = field.kind
+    return when {
+        parts.size == 1 -> field
+        kind is FieldKind.Group -> spec(kind.fields, parts[1])
+        else -> null
+    }
+}
+
+/** A valid answer (JSON text) for a field of this kind. */
+private fun valid(kind: FieldKind): String = when (kind) {
+    is FieldKind.Text -> json("测试内容")
+    is FieldKind.Number -> "1"
+    is FieldKind.Date -> json("2020-01-01")
+    is FieldKind.SingleChoice -> json(kind.options.first().value)
+    is FieldKind.MultipleChoice -> "[" + json(kind.options.first().value) + "]"
+    is FieldKind.Region -> json("530102")
+    is FieldKind.IdNumber -> json("11010519491231002X")
+    is FieldKind.CreditCode -> json("91350100M000100Y43")
+    is FieldKind.Mobile -> json("13800000000")
+    is FieldKind.Address -> json("昆明市五华区人民路1号")
+    is FieldKind.Group -> "[{}]"
+}
+
+/**
+ * Answers whatever validation asks for, by the schema, until the draft is
+ * valid (as core/tests/drafts.rs does). A field gets a valid answer for its
+ * kind; a missing material goes to [fillSlot] with the slot's key, since how
+ * a slot is filled (a new upload, a scan already uploaded) is each test's.
+ */
+suspend fun fillUntilValid(drafts: BstDrafts, id: String, fillSlot: suspend (slotKey: String) -> Unit) {
+    val schema = drafts.schema(id)
+    repeat(40) {
+        val error = drafts.validate(id).firstOrNull() ?: return
+        val slotKey = error.path.removePrefix("materials.")
+        if (slotKey != error.path) {
+            fillSlot(slotKey)
+        } else {
+            val field = spec(schema.fields, error.path) ?: throw AssertionError("no field for ${error.path}")
+            drafts.setField(id, error.path, valid(field.kind))
+        }
+    }
+    throw AssertionError("still invalid: ${drafts.validate(id)}")
+}
