@@ -1,28 +1,11 @@
 package cn.gov.yn.banshitong.android
 
 import android.content.Context
-import androidx.work.BackoffPolicy
-import androidx.work.Constraints
-import androidx.work.CoroutineWorker
 import androidx.work.ExistingWorkPolicy
-import androidx.work.NetworkType
-import androidx.work.OneTimeWorkRequestBuilder
 import androidx.work.WorkManager
 import androidx.work.WorkerParameters
 import cn.gov.yn.banshitong.BstClient
-import cn.gov.yn.banshitong.BstException
-import cn.gov.yn.banshitong.ErrorKind
 import java.time.Duration
-import java.util.concurrent.TimeUnit
-
-/**
- * Implemented by the app's `Application`, so work that WorkManager starts
- * (perhaps in a fresh process, with no screen) reaches the process's one
- * client.
- */
-interface BstClientProvider {
-    suspend fun client(): BstClient
-}
 
 /**
  * Finishes queued material uploads when the app is not running them: after
@@ -32,23 +15,14 @@ interface BstClientProvider {
  * keeps what arrived) makes the run ask to be retried.
  *
  * While the app runs, its own queue uploads too; both are the one queue,
- * so nothing is sent twice.
+ * so nothing is sent twice. With nobody signed in a run has nothing to do;
+ * the next sign-in's `materials()` resumes the uploads in the app.
  */
-class MaterialUploadWorker(context: Context, params: WorkerParameters) : CoroutineWorker(context, params) {
+class MaterialUploadWorker(context: Context, params: WorkerParameters) : ClientWorker(context, params) {
 
-    override suspend fun doWork(): Result {
-        val provider = applicationContext as? BstClientProvider ?: return Result.failure()
-        return try {
-            val report = provider.client().materials().resumePending(BUDGET)
-            if (report.remaining == 0u) Result.success() else Result.retry()
-        } catch (e: BstException.Failure) {
-            when (e.kind) {
-                // Nobody signed in: no one's uploads to send. The next sign-in's
-                // `materials()` resumes them in the app.
-                ErrorKind.UNAUTHORIZED, ErrorKind.SESSION_EXPIRED -> Result.success()
-                else -> Result.retry()
-            }
-        }
+    override suspend fun run(client: BstClient): Result {
+        val report = client.materials().resumePending(BUDGET)
+        return if (report.remaining == 0u) Result.success() else Result.retry()
     }
 
     companion object {
@@ -63,11 +37,8 @@ class MaterialUploadWorker(context: Context, params: WorkerParameters) : Corouti
          * each run takes whatever the queue holds.
          */
         fun schedule(context: Context) {
-            val request = OneTimeWorkRequestBuilder<MaterialUploadWorker>()
-                .setConstraints(Constraints.Builder().setRequiredNetworkType(NetworkType.CONNECTED).build())
-                .setBackoffCriteria(BackoffPolicy.EXPONENTIAL, 30, TimeUnit.SECONDS)
-                .build()
-            WorkManager.getInstance(context).enqueueUniqueWork(UNIQUE_WORK, ExistingWorkPolicy.KEEP, request)
+            WorkManager.getInstance(context)
+                .enqueueUniqueWork(UNIQUE_WORK, ExistingWorkPolicy.KEEP, ClientWorker.oneRunOnline<MaterialUploadWorker>())
         }
     }
 }
