@@ -19,4 +19,16 @@ class MainActivity : ComponentActivity() {
             }
         }
     }
+
+    // The app is in the foreground while this, its one activity, is
+    // started: the applications' status stays live over the connection.
+    override fun onStart() {
+        super.onStart()
+        (application as BanshitongApp).setForeground(true)
+    }
+
+    override fun onStop() {
+        super.onStop()
+        (application as BanshitongApp).setForeground(false)
+    }
 }
