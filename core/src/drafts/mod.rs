@@ -229,29 +229,14 @@ impl Drafts {
         })?;
         let schema = self.shared.schema(&schema_id).await?;
         let values = prefill::prefill(&schema, &self.shared.known().await);
-        let now = now_ms();
-        let stored = Stored {
-            draft: Draft {
-                id: sync::uuid_like::new_id(),
-                guide_code: guide.code,
-                guide_name: guide.name.clone(),
-                schema_id,
-                title: guide.name,
-                values_json: serde_json::Value::Object(values).to_string(),
-                materials: Vec::new(),
-                revision: 1,
-                state: DraftState::Editing,
-                platform_errors: Vec::new(),
-                submit_error: None,
-                conflict_of: None,
-                synced: false,
-                created_at_ms: now,
-                updated_at_ms: now,
-            },
-            server_revision: None,
-            synced_revision: 0,
-            deleted: false,
-        };
+        let mut stored = Stored::new_local(
+            sync::uuid_like::new_id(),
+            guide.code,
+            guide.name,
+            schema_id,
+            now_ms(),
+        );
+        stored.draft.values_json = serde_json::Value::Object(values).to_string();
         let draft = stored.draft.clone();
         self.shared
             .db
@@ -417,25 +402,16 @@ impl Drafts {
                 "a supplement answer can't be copied: each request has one answer",
             ));
         }
-        let now = now_ms();
-        let stored = Stored {
-            draft: Draft {
-                id: sync::uuid_like::new_id(),
-                title: format!("{}（副本）", source.title),
-                revision: 1,
-                state: DraftState::Editing,
-                platform_errors: Vec::new(),
-                submit_error: None,
-                conflict_of: None,
-                synced: false,
-                created_at_ms: now,
-                updated_at_ms: now,
-                ..source
-            },
-            server_revision: None,
-            synced_revision: 0,
-            deleted: false,
-        };
+        let mut stored = Stored::new_local(
+            sync::uuid_like::new_id(),
+            source.guide_code,
+            source.guide_name,
+            source.schema_id,
+            now_ms(),
+        );
+        stored.draft.title = format!("{}（副本）", source.title);
+        stored.draft.values_json = source.values_json;
+        stored.draft.materials = source.materials;
         let draft = stored.draft.clone();
         self.shared
             .db

@@ -18,6 +18,42 @@ pub(crate) struct Stored {
     pub(crate) deleted: bool,
 }
 
+impl Stored {
+    /// A draft made on this device just now: revision 1, being edited, no
+    /// verdict, never synced. Its title starts as the guide's name, its
+    /// values empty and its slots unfilled; the caller sets what differs.
+    pub(crate) fn new_local(
+        id: String,
+        guide_code: String,
+        guide_name: String,
+        schema_id: String,
+        now_ms: i64,
+    ) -> Self {
+        Stored {
+            draft: Draft {
+                id,
+                guide_code,
+                title: guide_name.clone(),
+                guide_name,
+                schema_id,
+                values_json: "{}".to_owned(),
+                materials: Vec::new(),
+                revision: 1,
+                state: DraftState::Editing,
+                platform_errors: Vec::new(),
+                submit_error: None,
+                conflict_of: None,
+                synced: false,
+                created_at_ms: now_ms,
+                updated_at_ms: now_ms,
+            },
+            server_revision: None,
+            synced_revision: 0,
+            deleted: false,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, guide_code, guide_name, schema_id, title, values_json, materials_json, \
      revision, synced_revision, server_revision, state, application_no, errors_json, conflict_of, \
      deleted, created_at_ms, updated_at_ms, submit_error";

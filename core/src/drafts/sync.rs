@@ -23,8 +23,13 @@ use crate::error::Result;
 pub(crate) mod uuid_like {
     /// A random RFC 4122 version-4 UUID, as text.
     pub(crate) fn new_id() -> String {
-        let mut b: [u8; 16] = rand::random();
-        b[6] = (b[6] & 0x0f) | 0x40;
+        from_bytes(rand::random(), 4)
+    }
+
+    /// `bytes` as an RFC 4122 UUID of `version` (its version and variant
+    /// bits set), in the 8-4-4-4-12 text form.
+    pub(crate) fn from_bytes(mut b: [u8; 16], version: u8) -> String {
+        b[6] = (b[6] & 0x0f) | (version << 4);
         b[8] = (b[8] & 0x3f) | 0x80;
         let h = hex::encode(b);
         format!(

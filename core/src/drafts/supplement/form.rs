@@ -14,6 +14,7 @@ use banshitong_forms::{FieldKind, FieldSpec, FormSchema, MaterialSlot, Rules};
 use sha2::{Digest, Sha256};
 
 use super::super::model::SupplementDraftRequest;
+use super::super::sync::uuid_like;
 use crate::error::{Error, Result};
 
 /// Every supplement form's id starts with this; no platform form's does
@@ -47,17 +48,7 @@ pub(crate) fn draft_id(application_no: &str, request_seq: i64) -> String {
     let digest = Sha256::digest(format!("bst-supplement\n{application_no}\n{request_seq}"));
     let mut b = [0u8; 16];
     b.copy_from_slice(&digest[..16]);
-    b[6] = (b[6] & 0x0f) | 0x80;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
+    uuid_like::from_bytes(b, 8)
 }
 
 /// Refuses a request no answer could be sent for.

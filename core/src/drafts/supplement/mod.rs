@@ -94,28 +94,15 @@ pub(crate) async fn start(shared: &DraftsShared, request: SupplementDraftRequest
                 store::mark_superseded(&tx, &old.draft_id)?;
             }
             let now = now_ms();
-            let stored = Stored {
-                draft: Draft {
-                    id: row.draft_id.clone(),
-                    guide_code: row.request.guide_code.clone(),
-                    guide_name: row.request.guide_name.clone(),
-                    schema_id: row.schema_id.clone(),
-                    title: format!("补正材料：{}", row.request.guide_name),
-                    values_json: "{}".to_owned(),
-                    materials,
-                    revision: 1,
-                    state: DraftState::Editing,
-                    platform_errors: Vec::new(),
-                    submit_error: None,
-                    conflict_of: None,
-                    synced: false,
-                    created_at_ms: now,
-                    updated_at_ms: now,
-                },
-                server_revision: None,
-                synced_revision: 0,
-                deleted: false,
-            };
+            let mut stored = Stored::new_local(
+                row.draft_id.clone(),
+                row.request.guide_code.clone(),
+                row.request.guide_name.clone(),
+                row.schema_id.clone(),
+                now,
+            );
+            stored.draft.title = format!("补正材料：{}", row.request.guide_name);
+            stored.draft.materials = materials;
             drafts_store::insert(&tx, &stored)?;
             store::put(&tx, &row, now)?;
             tx.commit()?;
