@@ -5,51 +5,20 @@ import XCTest
 /// Small catalogs keep these fast; 300 guides hold the ID-card item.
 private let guides: UInt32 = 300
 
-/// A change reaches the device within this, against a platform on this machine.
-private let arrivalSeconds = 20.0
-
-/// A signed-in user on a fresh device with one submitted application.
+/// A signed-in user on a fresh device with one submitted application,
+/// synced to the device.
 private struct Applicant {
     let client: BstClient
     let userId: String
     let applicationNo: String
     /// The uploaded scan, to answer a supplement request with.
     let scanRef: String
-}
-
-/// JSON text for a value: answers cross the FFI as JSON.
-private func json(_ value: Any) -> String {
-    let data = try! JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed])
-    return String(decoding: data, as: UTF8.self)
-}
-
-private func spec(_ fields: [FieldSpec], _ path: String) -> FieldSpec? {
-    let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
-    let key = String(parts[0].prefix { $0 != "[" })
-    guard let field = fields.first(where: { $0.key == key }) else { return nil }
-    if parts.count == 1 { return field }
-    if case let .group(inner, _, _) = field.kind { return spec(inner, parts[1]) }
-    return nil
-}
-
-private func valid(_ kind: FieldKind) -> String {
-    switch kind {
-    case .text: json("测试内容")
-    case .number: json(1)
-    case .date: json("2020-01-01")
-    case let .singleChoice(options): json(options[0].value)
-    case let .multipleChoice(options): json([options[0].value])
-    case .region: json("530102")
-    case .idNumber: json("11010519491231002X")
-    case .creditCode: json("91350100M000100Y43")
-    case .mobile: json("13800000000")
-    case .address: json("昆明市五华区人民路1号")
-    case .group: json([[String: String]()])
-    }
+    let applications: BstApplications
 }
 
 /// Signs `phone` in, uploads one scan and submits an ID-card application
-/// with that scan in every slot; waits until the platform has numbered it.
+/// with that scan in every slot; waits until the platform has numbered it,
+/// then syncs once so the device holds it.
 private func submitApplication(_ platform: ReferencePlatform, _ phone: String) async throws -> Applicant {
     let client = try newClient(platform.baseUrl())
     _ = try await client.catalog().sync(listener: nil)
@@ -62,56 +31,40 @@ private func submitApplication(_ platform: ReferencePlatform, _ phone: String) a
         throw CancellationError()
     }
 
-    let filters = GuideFilters(regionCode: nil, departmentCode: nil, theme: nil, audience: nil, minOnlineDepth: nil)
-    let search = SearchRequest(query: "居民身份证", filters: filters, preferRegionCode: nil, pageToken: nil, limit: 0)
-    let hits = try await client.catalog().search(request: search).hits
-    let guide = try XCTUnwrap(hits.first, "no ID-card guide").code
     let drafts = try await client.drafts()
-    let draft = try await drafts.create(guideCode: guide)
-    let schema = try await drafts.schema(id: draft.id)
-    for _ in 0..<40 {
-        guard let error = try await drafts.validate(id: draft.id).first else { break }
-        if error.path.hasPrefix("materials.") {
-            let slot = String(error.path.dropFirst("materials.".count))
-            _ = try await drafts.setMaterials(id: draft.id, slotKey: slot, refs: [scanRef])
-        } else {
-            let field = try XCTUnwrap(spec(schema.fields, error.path), "no field for \(error.path)")
-            _ = try await drafts.setField(id: draft.id, path: error.path, valueJson: valid(field.kind))
-        }
+    let draft = try await drafts.create(guideCode: try await firstGuide(client, "居民身份证"))
+    try await fillUntilValid(drafts, draft.id) { slot in
+        _ = try await drafts.setMaterials(id: draft.id, slotKey: slot, refs: [scanRef])
     }
     let outcome = try await drafts.submit(id: draft.id)
     XCTAssertEqual(outcome, .queued)
-    let deadline = Date().addingTimeInterval(arrivalSeconds)
-    while Date() < deadline {
-        if case let .submitted(applicationNo) = try await drafts.open(id: draft.id).state {
-            return Applicant(
-                client: client, userId: profile.userId, applicationNo: applicationNo, scanRef: scanRef)
-        }
-        try await Task.sleep(nanoseconds: 20_000_000)
+    let submitted = try await first(drafts.draftUpdates(id: draft.id)) { $0.state != .submitting }
+    guard case let .submitted(applicationNo) = submitted.state else {
+        XCTFail("the application was not numbered: \(submitted.state) \(submitted.submitError ?? "")")
+        throw CancellationError()
     }
-    XCTFail("the application was not numbered in \(arrivalSeconds) s")
-    throw CancellationError()
+    let applications = try await client.applications()
+    _ = try await applications.sync()
+    return Applicant(
+        client: client, userId: profile.userId, applicationNo: applicationNo, scanRef: scanRef,
+        applications: applications)
 }
 
-/// The first element of `stream` that satisfies `predicate`, or nil after `seconds`.
-private func first<Element: Sendable>(
-    _ stream: AsyncStream<Element>, within seconds: Double = arrivalSeconds,
-    where predicate: @escaping @Sendable (Element) -> Bool
-) async -> Element? {
-    let task = Task<Element?, Never> {
-        for await element in stream where predicate(element) { return element }
-        return nil
+/// Runs `body` against a fresh platform on which `phone` has submitted one
+/// application.
+private func withApplicant(
+    _ phone: String, _ body: (ReferencePlatform, Applicant) async throws -> Void
+) async throws {
+    try await withPlatform(guides: guides) { platform in
+        try await body(platform, try await submitApplication(platform, phone))
     }
-    return await value(of: task, within: seconds) ?? nil
 }
 
 final class ApplicationsTests: XCTestCase {
     func testAStatusChangeArrivesAfterASyncThenLiveOverSse() async throws {
-        try await withPlatform(guides: guides) { platform in
-            let applicant = try await submitApplication(platform, "13900004401")
+        try await withApplicant("13900004401") { platform, applicant in
             let no = applicant.applicationNo
-            let applications = try await applicant.client.applications()
-            _ = try await applications.sync()
+            let applications = applicant.applications
 
             let seen = Recorder<ApplicationStatus?>()
             let events = Recorder<ApplicationEvent>()
@@ -133,7 +86,7 @@ final class ApplicationsTests: XCTestCase {
 
             // In the foreground the live connection brings the next change without a sync.
             applications.setForeground(foreground: true)
-            let live = await first(applications.liveStateUpdates()) { $0 == .live }
+            let live = try await first(applications.liveStateUpdates()) { $0 == .live }
             XCTAssertEqual(live, .live)
             let asked = Date()
             _ = try await platform.advanceApplication(applicationNo: no, action: "start_review")
@@ -141,13 +94,13 @@ final class ApplicationsTests: XCTestCase {
             XCTAssertEqual(seen.values.last, .underReview)
             print("ApplicationsTests: a status change reached the stream live in \(Int(Date().timeIntervalSince(asked) * 1000)) ms")
 
-            let list = await first(applications.applicationsUpdates(filter: .inProgress)) { list in
+            let list = try await first(applications.applicationsUpdates(filter: .inProgress)) { list in
                 list.first?.status == .underReview
             }
-            XCTAssertEqual(list?.map(\.applicationNo), [no])
+            XCTAssertEqual(list.map(\.applicationNo), [no])
 
             applications.setForeground(foreground: false)
-            let off = await first(applications.liveStateUpdates()) { $0 == .off }
+            let off = try await first(applications.liveStateUpdates()) { $0 == .off }
             XCTAssertEqual(off, .off)
             watching.cancel()
             listening.cancel()
@@ -156,11 +109,9 @@ final class ApplicationsTests: XCTestCase {
     }
 
     func testAnApplicationIsWithdrawnOnceAndReadOffline() async throws {
-        try await withPlatform(guides: guides) { platform in
-            let applicant = try await submitApplication(platform, "13900004402")
+        try await withApplicant("13900004402") { platform, applicant in
             let no = applicant.applicationNo
-            let applications = try await applicant.client.applications()
-            _ = try await applications.sync()
+            let applications = applicant.applications
 
             let withdrawn = try await applications.withdraw(applicationNo: no, reason: "信息填错了")
             XCTAssertEqual(withdrawn.status, .withdrawn)
@@ -183,11 +134,9 @@ final class ApplicationsTests: XCTestCase {
     }
 
     func testAPushFromThePlatformSyncsAndAMalformedOrForeignOneIsIgnored() async throws {
-        try await withPlatform(guides: guides) { platform in
-            let applicant = try await submitApplication(platform, "13900004403")
+        try await withApplicant("13900004403") { platform, applicant in
             let no = applicant.applicationNo
-            let applications = try await applicant.client.applications()
-            _ = try await applications.sync()
+            let applications = applicant.applications
 
             _ = try await platform.advanceApplication(applicationNo: no, action: "accept")
             let outbox = try await platform.pushOutbox(userId: applicant.userId)
@@ -225,15 +174,13 @@ final class ApplicationsTests: XCTestCase {
     }
 
     func testABackgroundRunSyncsWithinItsBudgetAndSignedOutIsNoFailure() async throws {
-        try await withPlatform(guides: guides) { platform in
+        try await withApplicant("13900004404") { platform, applicant in
             let nobodyHere = try newClient(platform.baseUrl())
             guard case .signedOut = await nobodyHere.backgroundApplicationSync(budget: 10) else {
                 return XCTFail("a run with nobody signed in has nothing to do")
             }
 
-            let applicant = try await submitApplication(platform, "13900004404")
             let no = applicant.applicationNo
-            _ = try await applicant.client.applications().sync()
             _ = try await platform.advanceApplication(applicationNo: no, action: "accept")
 
             let outcome = await applicant.client.backgroundApplicationSync(budget: 10)
@@ -241,16 +188,15 @@ final class ApplicationsTests: XCTestCase {
             XCTAssertEqual(report.applicationsChanged, 1)
             XCTAssertTrue(outcome.succeeded)
             XCTAssertTrue(outcome.changedAnything)
-            let stored = try await applicant.client.applications().get(applicationNo: no)
+            let stored = try await applicant.applications.get(applicationNo: no)
             XCTAssertEqual(stored.status, .accepted)
         }
     }
 
     func testASupplementRoundIsAnsweredOnceAndTheReviewGoesOn() async throws {
-        try await withPlatform(guides: guides) { platform in
-            let applicant = try await submitApplication(platform, "13900004405")
+        try await withApplicant("13900004405") { platform, applicant in
             let no = applicant.applicationNo
-            let applications = try await applicant.client.applications()
+            let applications = applicant.applications
             _ = try await platform.advanceApplication(applicationNo: no, action: "accept")
             _ = try await platform.advanceApplication(applicationNo: no, action: "request_supplement")
             _ = try await applications.sync()
@@ -272,10 +218,10 @@ final class ApplicationsTests: XCTestCase {
             let sent = try await applications.submitSupplement(draftId: answer.id)
             XCTAssertEqual(sent, .queued)
 
-            let review = await first(applications.applicationUpdates(applicationNo: no)) { application in
+            let review = try await first(applications.applicationUpdates(applicationNo: no)) { application in
                 application?.status == .underReview
             }
-            let reviewed = try XCTUnwrap(review ?? nil, "the answer did not move the application on")
+            let reviewed = try XCTUnwrap(review, "the answer did not move the application on")
             XCTAssertNil(reviewed.needsAction)
             XCTAssertTrue(reviewed.timeline.contains { $0.kind == .supplementAnswered })
             guard case .alreadySent = try await applications.submitSupplement(draftId: answer.id) else {

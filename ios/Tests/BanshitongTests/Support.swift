@@ -227,3 +227,106 @@ func samplePhoto(_ name: String = "IMG_0001.jpg") throws -> String {
     _ = try testingWriteSamplePhoto(path: path)
     return path
 }
+
+/// How long a change may take to reach the device, against a platform on this machine.
+let arrivalSeconds = 20.0
+
+/// The code of the first guide the catalog finds for `query`.
+func firstGuide(_ client: BstClient, _ query: String) async throws -> String {
+    let filters = GuideFilters(regionCode: nil, departmentCode: nil, theme: nil, audience: nil, minOnlineDepth: nil)
+    let request = SearchRequest(query: query, filters: filters, preferRegionCode: nil, pageToken: nil, limit: 0)
+    let hits = try await client.catalog().search(request: request).hits
+    return try XCTUnwrap(hits.first, "no guide for \(query)").code
+}
+
+/// JSON text for a value: answers cross the FFI as JSON.
+func json(_ value: Any) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed])
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// The field an error path names: `name`, `spouse[0].name`.
+private func spec(_ fields: [FieldSpec], _ path: String) -> FieldSpec? {
+    let parts = path.split(separator: ".", maxSplits: 1).map(String.init)
+    let key = String(parts[0].prefix { $0 != "[" })
+    guard let field = fields.first(where: { $0.key == key }) else { return nil }
+    if parts.count == 1 { return field }
+    if case let .group(inner, _, _) = field.kind { return spec(inner, parts[1]) }
+    return nil
+}
+
+/// A valid answer (JSON text) for a field of this kind.
+private func valid(_ kind: FieldKind) -> String {
+    switch kind {
+    case .text: json("测试内容")
+    case .number: json(1)
+    case .date: json("2020-01-01")
+    case let .singleChoice(options): json(options[0].value)
+    case let .multipleChoice(options): json([options[0].value])
+    case .region: json("530102")
+    case .idNumber: json("11010519491231002X")
+    case .creditCode: json("91350100M000100Y43")
+    case .mobile: json("13800000000")
+    case .address: json("昆明市五华区人民路1号")
+    case .group: json([[String: String]()])
+    }
+}
+
+/// Answers whatever validation asks for, by the schema, until the draft is
+/// valid (as core/tests/drafts.rs does). A field gets a valid answer for its
+/// kind; a missing material goes to `fillSlot` with the slot's key, since
+/// how a slot is filled (a new upload, a scan already uploaded) is each
+/// test's.
+func fillUntilValid(
+    _ drafts: BstDrafts, _ id: String, file: StaticString = #filePath, line: UInt = #line,
+    fillSlot: (String) async throws -> Void
+) async throws {
+    let schema = try await drafts.schema(id: id)
+    for _ in 0..<40 {
+        guard let error = try await drafts.validate(id: id).first else { return }
+        if error.path.hasPrefix("materials.") {
+            try await fillSlot(String(error.path.dropFirst("materials.".count)))
+        } else {
+            let field = try XCTUnwrap(spec(schema.fields, error.path), "no field for \(error.path)")
+            _ = try await drafts.setField(id: id, path: error.path, valueJson: valid(field.kind))
+        }
+    }
+    let left = try await drafts.validate(id: id)
+    XCTFail("still invalid: \(left)", file: file, line: line)
+    throw CancellationError()
+}
+
+/// Waits until `condition` holds, checking every 10 ms; fails the test (and
+/// throws) after `seconds`.
+func eventually(
+    within seconds: Double = arrivalSeconds, file: StaticString = #filePath, line: UInt = #line,
+    _ condition: () -> Bool
+) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition() {
+        guard Date() < deadline else {
+            XCTFail("still not so after \(seconds) s", file: file, line: line)
+            throw CancellationError()
+        }
+        try await Task.sleep(nanoseconds: 10_000_000)
+    }
+}
+
+/// The first element of `stream` that satisfies `predicate`; fails the test
+/// (and throws) if none comes within `seconds`.
+func first<Element: Sendable>(
+    _ stream: AsyncStream<Element>, within seconds: Double = arrivalSeconds,
+    file: StaticString = #filePath, line: UInt = #line,
+    where predicate: @escaping @Sendable (Element) -> Bool
+) async throws -> Element {
+    let task = Task<Element?, Never> {
+        for await element in stream where predicate(element) { return element }
+        return nil
+    }
+    let found: Element?? = await value(of: task, within: seconds)
+    guard let found = found ?? nil else {
+        XCTFail("nothing matching came within \(seconds) s", file: file, line: line)
+        throw CancellationError()
+    }
+    return found
+}
