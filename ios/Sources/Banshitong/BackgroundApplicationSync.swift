@@ -6,7 +6,8 @@
 //  - a BGAppRefreshTask runs `backgroundApplicationSync(budget:)` now and
 //    then, so the list is right when the app opens even if a push was lost.
 // The parts that are the same everywhere run, and are tested, on Linux; the
-// iOS glue (BGTaskScheduler, UIBackgroundFetchResult) is at the bottom.
+// iOS glue (BGTaskScheduler through BackgroundRuns.swift,
+// UIBackgroundFetchResult) is at the bottom.
 // Mirrors ApplicationSyncWorker and ApplicationPushes on Android.
 
 import Foundation
@@ -46,22 +47,14 @@ extension BstClient {
     /// `budget` seconds. Never throws: a background task must always be
     /// completed.
     public func backgroundApplicationSync(budget: Double) async -> BackgroundApplicationSyncOutcome {
-        do {
+        await backgroundRun {
             let report = try await applications().backgroundSync(budget: budget)
             return report.stoppedByDeadline ? .moreLeft(report) : .synced(report)
-        } catch let error as BstError {
-            switch error.kind {
-            case .unauthorized, .sessionExpired: return .signedOut
-            default: return .failed(error)
-            }
-        } catch {
-            return .failed(
-                .Failure(
-                    kind: .internal, reason: "\(error)", field: nil, retryAfterMs: nil, status: nil,
-                    requiredTier: nil, materialProblem: nil))
         }
     }
 }
+
+extension BackgroundApplicationSyncOutcome: BackgroundRunOutcome {}
 
 /// For `application(_:didReceiveRemoteNotification:fetchCompletionHandler:)`:
 /// the push payload `BstClient.handlePush(payload:)` takes (which never
@@ -116,10 +109,13 @@ public enum BackgroundApplicationSync {
     public static func register(
         budget: Double = 20, client: @escaping @Sendable () async throws -> BstClient
     ) {
-        // False only when the identifier is missing from Info.plist: then
-        // only pushes and the foreground keep the list right.
-        _ = BGTaskScheduler.shared.register(forTaskWithIdentifier: taskIdentifier, using: nil) { task in
-            run(RefreshCompletion(task), budget: budget, client: client)
+        // The next refresh is asked for first: iOS runs one only if asked
+        // (and again if this one could not finish; asking replaces the
+        // pending request). Without the Info.plist entry iOS never runs it:
+        // then only pushes and the foreground keep the list right.
+        BackgroundTaskRunner.register(taskIdentifier, client: client, unfinished: { schedule() }) { client in
+            schedule()
+            return await client.backgroundApplicationSync(budget: budget).succeeded
         }
     }
 
@@ -132,51 +128,6 @@ public enum BackgroundApplicationSync {
         // Fails in the simulator and without the Info.plist entry; nothing
         // is lost, the next foreground syncs.
         try? BGTaskScheduler.shared.submit(request)
-    }
-
-    private static func run(
-        _ completion: RefreshCompletion, budget: Double,
-        client: @escaping @Sendable () async throws -> BstClient
-    ) {
-        // The next refresh is asked for first: iOS runs one only if asked.
-        schedule()
-        let work = Task {
-            let outcome: BackgroundApplicationSyncOutcome
-            do {
-                outcome = try await client().backgroundApplicationSync(budget: budget)
-            } catch {
-                outcome = .failed(
-                    .Failure(
-                        kind: .internal, reason: "the client could not be built: \(error)", field: nil,
-                        retryAfterMs: nil, status: nil, requiredTier: nil, materialProblem: nil))
-            }
-            completion.complete(success: outcome.succeeded)
-        }
-        completion.task.expirationHandler = {
-            // The core's run stops at its own budget; what it stored stays.
-            work.cancel()
-            completion.complete(success: false)
-        }
-    }
-}
-
-/// The task, completed exactly once (by the run or by its expiration,
-/// whichever comes first). BGTask is not Sendable; this owns it behind a lock.
-private final class RefreshCompletion: @unchecked Sendable {
-    let task: BGTask
-    private let lock = NSLock()
-    private var done = false
-
-    init(_ task: BGTask) {
-        self.task = task
-    }
-
-    func complete(success: Bool) {
-        lock.lock()
-        let first = !done
-        done = true
-        lock.unlock()
-        if first { task.setTaskCompleted(success: success) }
     }
 }
 #endif

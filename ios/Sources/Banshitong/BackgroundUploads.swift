@@ -1,7 +1,8 @@
 // The part of background uploading that is the same everywhere: one run of
 // the core's `resumePending` within a budget, and what to tell the system
-// afterwards. The iOS glue (BGTaskScheduler) is in BackgroundUploadTask.swift;
-// this file runs, and is tested, on Linux too.
+// afterwards. The iOS glue (BGTaskScheduler) is in BackgroundUploadTask.swift,
+// what all background runs share in BackgroundRuns.swift; this file runs, and
+// is tested, on Linux too.
 
 /// How a background run went.
 public enum BackgroundUploadOutcome: Sendable {
@@ -36,19 +37,11 @@ extension BstClient {
     /// Uploads what fits in `budget` seconds for the signed-in user, then
     /// stops cleanly. Never throws: a background task must always be completed.
     public func resumePendingUploads(budget: Double) async -> BackgroundUploadOutcome {
-        do {
+        await backgroundRun {
             let report = try await materials().resumePending(budget: budget)
             return report.remaining == 0 ? .allSent(report) : .moreLeft(report)
-        } catch let error as BstError {
-            switch error.kind {
-            case .unauthorized, .sessionExpired: return .signedOut
-            default: return .failed(error)
-            }
-        } catch {
-            return .failed(
-                .Failure(
-                    kind: .internal, reason: "\(error)", field: nil, retryAfterMs: nil, status: nil,
-                    requiredTier: nil, materialProblem: nil))
         }
     }
 }
+
+extension BackgroundUploadOutcome: BackgroundRunOutcome {}
