@@ -17,6 +17,9 @@ final class AppModel: ObservableObject {
     @Published private(set) var regions: RegionsState = .loading
 
     private let client: @Sendable () async throws -> BstClient
+    /// The last foreground change asked for; each waits for the one before,
+    /// so the core hears them in the order the scene phase changed.
+    private var foregroundChange: Task<Void, Never>?
 
     init(client: @escaping @Sendable () async throws -> BstClient = CoreClient.client) {
         self.client = client
@@ -43,6 +46,21 @@ final class AppModel: ObservableObject {
         guard let client = try? await client() else { return }
         for await state in client.connectivityUpdates() {
             connectivity = state
+        }
+    }
+
+    /// The app came on screen (true) or went to the background (false):
+    /// while on screen, the core keeps the live connection for the
+    /// applications' status open and syncs when it comes back.
+    func setForeground(_ foreground: Bool) {
+        let previous = foregroundChange
+        let client = self.client
+        foregroundChange = Task {
+            await previous?.value
+            // Nobody signed in, or no client: nothing to keep live. A
+            // sign-in screen calls this again once signed in.
+            guard let applications = try? await client().applications() else { return }
+            applications.setForeground(foreground: foreground)
         }
     }
 }

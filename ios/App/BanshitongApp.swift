@@ -10,6 +10,9 @@ struct BanshitongApp: App {
         // Before launch ends, as BGTaskScheduler requires: material uploads
         // the app does not finish in the foreground finish in the background.
         BackgroundUploads.register { try await CoreClient.client() }
+        // And the applications' status, kept right now and then even when a
+        // push was lost.
+        BackgroundApplicationSync.register { try await CoreClient.client() }
     }
 
     var body: some Scene {
@@ -17,8 +20,19 @@ struct BanshitongApp: App {
             ContentView(model: model)
         }
         .onChange(of: scenePhase) { phase in
-            // A run with nothing queued ends at once; one too few loses uploads.
-            if phase == .background { BackgroundUploads.schedule() }
+            switch phase {
+            case .active:
+                model.setForeground(true)
+            case .background:
+                model.setForeground(false)
+                // A run with nothing queued ends at once; one too few loses uploads.
+                BackgroundUploads.schedule()
+                BackgroundApplicationSync.schedule()
+            default:
+                // Inactive is a passing state (a call, the app switcher):
+                // the live connection stays as it is.
+                break
+            }
         }
     }
 }
