@@ -28,18 +28,25 @@ pub(crate) fn derive(previous: &Application, current: &Application) -> Vec<Appli
             from,
             to,
         });
+    }
+    // Entering supplement_required, or a second request while one was
+    // open: a new list to answer.
+    let request_seq = |app: &Application| app.supplement.as_ref().map(|s| s.request_seq);
+    if to == ApplicationStatus::SupplementRequired
+        && (from != to || request_seq(previous) != request_seq(current))
+    {
+        events.push(ApplicationEvent::SupplementRequired {
+            application_no: no(),
+            guide_name: name(),
+            materials: current
+                .supplement
+                .as_ref()
+                .map(|s| s.materials.clone())
+                .unwrap_or_default(),
+        });
+    }
+    if from != to {
         match to {
-            ApplicationStatus::SupplementRequired => {
-                events.push(ApplicationEvent::SupplementRequired {
-                    application_no: no(),
-                    guide_name: name(),
-                    materials: current
-                        .supplement
-                        .as_ref()
-                        .map(|s| s.materials.clone())
-                        .unwrap_or_default(),
-                });
-            }
             ApplicationStatus::Completed => events.push(ApplicationEvent::Completed {
                 application_no: no(),
                 guide_name: name(),
@@ -52,20 +59,6 @@ pub(crate) fn derive(previous: &Application, current: &Application) -> Vec<Appli
             }),
             _ => {}
         }
-    } else if to == ApplicationStatus::SupplementRequired
-        && previous.supplement.as_ref().map(|s| s.request_seq)
-            != current.supplement.as_ref().map(|s| s.request_seq)
-    {
-        // A second request while one was open: a new list to answer.
-        events.push(ApplicationEvent::SupplementRequired {
-            application_no: no(),
-            guide_name: name(),
-            materials: current
-                .supplement
-                .as_ref()
-                .map(|s| s.materials.clone())
-                .unwrap_or_default(),
-        });
     }
     if fee_due(current) && !fee_due(previous) {
         events.push(ApplicationEvent::FeeDue {

@@ -304,29 +304,11 @@ async fn handle_event(shared: &Arc<Shared>, event: SseEvent) -> Option<Duration>
     let mut timeout = None;
     let outcome = match event.event.as_str() {
         "application" => match Received::from_text(&event.data) {
-            Ok(received) => {
-                sync::apply(
-                    shared,
-                    Batch {
-                        applications: vec![received],
-                        ..Batch::default()
-                    },
-                )
-                .await
-            }
+            Ok(received) => sync::apply(shared, Batch::one(received)).await,
             Err(e) => Err(e),
         },
         "tombstone" => match serde_json::from_str::<Tombstone>(&event.data) {
-            Ok(t) => {
-                sync::apply(
-                    shared,
-                    Batch {
-                        tombstones: vec![t.application_no],
-                        ..Batch::default()
-                    },
-                )
-                .await
-            }
+            Ok(t) => sync::apply(shared, Batch::removed(t.application_no)).await,
             Err(e) => Err(Error::protocol(format!("tombstone event: {e}"))),
         },
         "ready" => {

@@ -158,36 +158,7 @@ impl Applications {
     /// Asks the platform for one application (cheaply: `If-None-Match`),
     /// stores it and returns it. Gone on the platform: removed here too.
     pub async fn refresh(&self, application_no: &str) -> Result<Application> {
-        let key = application_no.to_owned();
-        let known = self
-            .shared
-            .db
-            .call(move |c| store::change_seq(c, &key))
-            .await?;
-        match api::application(&self.shared.session, application_no, known).await {
-            Ok(Some(received)) => {
-                sync::apply(
-                    &self.shared,
-                    sync::Batch {
-                        applications: vec![received],
-                        ..sync::Batch::default()
-                    },
-                )
-                .await?;
-            }
-            Ok(None) => {}
-            Err(Error::NotFound { .. }) => {
-                sync::apply(
-                    &self.shared,
-                    sync::Batch {
-                        tombstones: vec![application_no.to_owned()],
-                        ..sync::Batch::default()
-                    },
-                )
-                .await?;
-            }
-            Err(e) => return Err(e),
-        }
+        sync::refresh_one(&self.shared, application_no).await?;
         self.get(application_no).await
     }
 
@@ -248,14 +219,7 @@ impl Applications {
     ) -> Result<Application> {
         let received =
             api::withdraw(&self.shared.session, application_no, reason.as_deref()).await?;
-        sync::apply(
-            &self.shared,
-            sync::Batch {
-                applications: vec![received],
-                ..sync::Batch::default()
-            },
-        )
-        .await?;
+        sync::apply(&self.shared, sync::Batch::one(received)).await?;
         self.get(application_no).await
     }
 

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::model::{ApplicationStatus, SupplementOutcome};
-use super::sync::{self, Batch};
-use super::{Shared, api, not_found, store};
+use super::sync;
+use super::{Shared, not_found};
 use crate::drafts::{Draft, DraftState, SubmitOutcome, SupplementDraftRequest, SupplementSlot};
 use crate::error::{Error, Result};
 
@@ -23,25 +23,12 @@ const FOLLOW_ANSWER_FOR: Duration = Duration::from_secs(300);
 pub(crate) async fn start(shared: &Shared, application_no: &str) -> Result<Draft> {
     // The newest request when the platform can be reached; the stored one
     // (offline) otherwise: the answer can be prepared without a network.
-    let mut app = shared.stored(application_no).await?;
-    let key = application_no.to_owned();
-    let known = shared.db.call(move |c| store::change_seq(c, &key)).await?;
-    match api::application(&shared.session, application_no, known).await {
-        Ok(Some(received)) => {
-            sync::apply(
-                shared,
-                Batch {
-                    applications: vec![received],
-                    ..Batch::default()
-                },
-            )
-            .await?;
-            app = shared.stored(application_no).await?;
-        }
-        Ok(None) => {}
+    match sync::refresh_one(shared, application_no).await {
+        Ok(()) => {}
         Err(e) if e.is_network() => {}
         Err(e) => return Err(e),
     }
+    let app = shared.stored(application_no).await?;
     let app = app.ok_or_else(|| not_found(application_no))?;
     let request = match (&app.status, &app.supplement) {
         (ApplicationStatus::SupplementRequired, Some(request)) => request.clone(),
@@ -117,25 +104,8 @@ fn follow_delivery(shared: &Arc<Shared>, draft_id: String, application_no: Strin
         if !delivered {
             return;
         }
-        let key = application_no.clone();
-        let known = shared
-            .db
-            .call(move |c| store::change_seq(c, &key))
-            .await
-            .ok()
-            .flatten();
-        match api::application(&shared.session, &application_no, known).await {
-            Ok(Some(received)) => {
-                let batch = Batch {
-                    applications: vec![received],
-                    ..Batch::default()
-                };
-                if let Err(e) = sync::apply(&shared, batch).await {
-                    tracing::info!(error = %e, "the answered application was not stored");
-                }
-            }
-            Ok(None) => {}
-            Err(e) => tracing::info!(error = %e, "the answered application was not refreshed"),
+        if let Err(e) = sync::refresh_one(&shared, &application_no).await {
+            tracing::info!(error = %e, "the answered application was not refreshed");
         }
     });
 }

@@ -29,6 +29,40 @@ pub(crate) struct Batch {
     pub(crate) pass: Option<(i64, bool)>,
 }
 
+impl Batch {
+    /// One application as the platform sent it.
+    pub(crate) fn one(received: Received) -> Self {
+        Batch {
+            applications: vec![received],
+            ..Batch::default()
+        }
+    }
+
+    /// One application the platform took out of the user's list.
+    pub(crate) fn removed(application_no: String) -> Self {
+        Batch {
+            tombstones: vec![application_no],
+            ..Batch::default()
+        }
+    }
+}
+
+/// Brings one application up to date from the platform (cheaply:
+/// `If-None-Match` with the stored version): a newer version is stored, a
+/// 404 (gone, or not this user's) removes it here too.
+pub(crate) async fn refresh_one(shared: &Shared, application_no: &str) -> Result<()> {
+    let key = application_no.to_owned();
+    let known = shared.db.call(move |c| store::change_seq(c, &key)).await?;
+    match api::application(&shared.session, application_no, known).await {
+        Ok(Some(received)) => apply(shared, Batch::one(received)).await.map(drop),
+        Ok(None) => Ok(()),
+        Err(Error::NotFound { .. }) => apply(shared, Batch::removed(application_no.to_owned()))
+            .await
+            .map(drop),
+        Err(e) => Err(e),
+    }
+}
+
 /// What a stored batch changed.
 #[derive(Default)]
 pub(crate) struct Applied {
