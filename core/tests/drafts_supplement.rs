@@ -122,10 +122,7 @@ fn request_of(app: &Value) -> SupplementDraftRequest {
 
 /// The application as the platform has it now (the applicant's own view).
 async fn on_platform(server: &TestServer, t: &TestClient, no: &str) -> Value {
-    let token = stored_session(&t.secrets)["tokens"]["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = access_token(t.secrets.as_ref());
     reqwest::Client::new()
         .get(format!("{}/api/v1/applications/{no}", server.base_url()))
         .bearer_auth(token)
@@ -137,6 +134,16 @@ async fn on_platform(server: &TestServer, t: &TestClient, no: &str) -> Value {
         .json()
         .await
         .unwrap()
+}
+
+/// Where the supplement answer `draft` stands.
+async fn supplement_status(drafts: &Drafts, draft: &Draft) -> SupplementStatus {
+    drafts
+        .supplement(draft.id.clone())
+        .await
+        .unwrap()
+        .expect("a supplement answer")
+        .status
 }
 
 fn answers_in(app: &Value) -> usize {
@@ -271,12 +278,7 @@ async fn a_supplement_round_is_answered_through_a_draft() {
         }
     );
     assert_eq!(
-        drafts
-            .supplement(draft.id.clone())
-            .await
-            .unwrap()
-            .unwrap()
-            .status,
+        supplement_status(&drafts, &draft).await,
         SupplementStatus::Answered
     );
 
@@ -373,10 +375,7 @@ async fn an_answer_to_a_request_no_longer_open_is_superseded() {
 
     // Answered meanwhile from elsewhere (another phone, the web hall), and
     // the office asks again: this phone's answer is to a closed request.
-    let token = stored_session(&t.secrets)["tokens"]["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = access_token(t.secrets.as_ref());
     let elsewhere = reqwest::Client::new()
         .post(format!(
             "{}/api/v1/applications/{no}/supplement",
@@ -403,12 +402,7 @@ async fn an_answer_to_a_request_no_longer_open_is_superseded() {
     assert_eq!(back.state, DraftState::Editing);
     assert!(back.submit_error.is_some());
     assert_eq!(
-        drafts
-            .supplement(stale.id.clone())
-            .await
-            .unwrap()
-            .unwrap()
-            .status,
+        supplement_status(&drafts, &stale).await,
         SupplementStatus::Superseded
     );
     assert!(matches!(
@@ -463,12 +457,7 @@ async fn a_material_the_platform_does_not_hold_comes_back_onto_the_draft() {
     assert_eq!(back.platform_errors[0].code.as_str(), "bad_material_ref");
     assert_eq!(drafts.outbox_status().await.unwrap().pending, 0);
     assert_eq!(
-        drafts
-            .supplement(draft.id.clone())
-            .await
-            .unwrap()
-            .unwrap()
-            .status,
+        supplement_status(&drafts, &draft).await,
         SupplementStatus::Open,
         "a refused answer can be fixed and sent again"
     );

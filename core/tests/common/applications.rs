@@ -144,15 +144,7 @@ pub async fn archive(server: &TestServer, no: &str) {
 
 /// The push data messages the platform would have sent to `user_id`.
 pub async fn push_outbox(server: &TestServer, user_id: &str) -> Vec<HashMap<String, String>> {
-    let body: Value = reqwest::Client::new()
-        .get(dev(server, "push-outbox"))
-        .query(&[("user_id", user_id)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = super::dev_get(server, "push-outbox", &[("user_id", user_id)]).await;
     let messages = body["messages"]
         .as_array()
         .or_else(|| body.as_array())

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
-use super::{quick_retries, session_in, sign_in};
+use super::{access_token, quick_retries, sign_in};
 
 /// Small chunks, so a few megabytes make many requests.
 pub const CHUNK: u64 = 256 * 1024;
@@ -155,10 +155,7 @@ pub async fn expire_uploads(server: &TestServer) -> u64 {
 /// A material's bytes as the platform serves them to the user whose
 /// session `secrets` keeps.
 pub async fn material_content(server: &TestServer, secrets: &dyn SecretStore, id: &str) -> Vec<u8> {
-    let token = session_in(secrets)["tokens"]["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = access_token(secrets);
     reqwest::Client::new()
         .get(format!(
             "{}/api/v1/materials/{id}/content",

@@ -78,31 +78,28 @@ pub async fn inject_fault(
     assert!(response.status().is_success(), "fault injection accepted");
 }
 
-/// How many requests the server has seen under `path_prefix`.
-pub async fn requests_seen(server: &TestServer, path_prefix: &str) -> u64 {
-    let body: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/dev/requests", server.base_url()))
-        .query(&[("path_prefix", path_prefix)])
+/// `GET /dev/{path}?{query}` on the dev server, as JSON.
+pub async fn dev_get(server: &TestServer, path: &str, query: &[(&str, &str)]) -> serde_json::Value {
+    reqwest::Client::new()
+        .get(format!("{}/dev/{path}", server.base_url()))
+        .query(query)
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// How many requests the server has seen under `path_prefix`.
+pub async fn requests_seen(server: &TestServer, path_prefix: &str) -> u64 {
+    let body = dev_get(server, "requests", &[("path_prefix", path_prefix)]).await;
     body["count"].as_u64().unwrap()
 }
 
 /// The newest SMS code the dev server "texted" to `phone`.
 pub async fn sms_code(server: &TestServer, phone: &str) -> String {
-    let body: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}/dev/sms-outbox", server.base_url()))
-        .query(&[("phone", phone)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = dev_get(server, "sms-outbox", &[("phone", phone)]).await;
     body["messages"]
         .as_array()
         .and_then(|m| m.last())
@@ -155,6 +152,15 @@ pub fn stored_session(secrets: &MemorySecretStore) -> serde_json::Value {
 pub fn session_in(secrets: &dyn SecretStore) -> serde_json::Value {
     let bytes = secrets.get("session").unwrap().expect("a stored session");
     serde_json::from_slice(&bytes).unwrap()
+}
+
+/// The access token of the session `secrets` keeps, to call the platform
+/// as the signed-in user.
+pub fn access_token(secrets: &dyn SecretStore) -> String {
+    session_in(secrets)["tokens"]["access_token"]
+        .as_str()
+        .expect("a stored access token")
+        .to_owned()
 }
 
 /// This test binary run again as a child process for its ignored test
