@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::{anyhow, bail};
 use banshitong_core::applications::{Application, Applications, SupplementOutcome};
 use banshitong_core::drafts::{Draft, DraftState};
-use banshitong_core::materials::{AddMaterial, Materials, UploadItem, UploadState};
+use banshitong_core::materials::{AddMaterial, Materials, UploadItem};
 use banshitong_core::{Client, Error};
 use serde::Serialize;
 
@@ -29,7 +29,7 @@ use crate::commands::drafts::form::{Form, Slot};
 use crate::commands::drafts::render::error_line;
 use crate::commands::drafts::{Waited, wait_settled};
 use crate::commands::materials::follow::{Followed, follow};
-use crate::commands::materials::render::{UploadJson, sent_text, type_label};
+use crate::commands::materials::render::{UploadJson, refused_lines, sent_text, type_label};
 use crate::output::{print_json, with_spinner};
 
 /// How long to wait for the platform to take the answer before leaving it
@@ -232,14 +232,7 @@ async fn upload_files(
             return Err(Interrupted.into());
         }
     };
-    let refused: Vec<String> = items
-        .iter()
-        .filter_map(|i| match &i.state {
-            UploadState::Failed { reason } => Some(format!("{}: {reason}", i.display_name)),
-            UploadState::Cancelled => Some(format!("{}: cancelled", i.display_name)),
-            _ => None,
-        })
-        .collect();
+    let refused = refused_lines(&items);
     if !refused.is_empty() {
         bail!(
             "not uploaded, so nothing was sent to the office: {}",

@@ -46,6 +46,19 @@ pub fn sent_text(item: &UploadItem) -> String {
     )
 }
 
+/// `name: reason` for each upload that failed or was cancelled (empty when
+/// every one went through).
+pub fn refused_lines(items: &[UploadItem]) -> Vec<String> {
+    items
+        .iter()
+        .filter_map(|i| match &i.state {
+            UploadState::Failed { reason } => Some(format!("{}: {reason}", i.display_name)),
+            UploadState::Cancelled => Some(format!("{}: cancelled", i.display_name)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// What the item is doing or how it ended, in words.
 pub fn state_text(item: &UploadItem) -> String {
     match &item.state {

@@ -13,7 +13,7 @@ use banshitong_core::materials::{
 use indicatif::HumanBytes;
 
 use super::follow::{Followed, follow};
-use super::render::{UploadJson, sent_text, type_label};
+use super::render::{UploadJson, refused_lines, sent_text, type_label};
 use crate::commands::{Interrupted, Session};
 use crate::output::{duration, print_json, with_spinner};
 
@@ -191,14 +191,7 @@ fn report(
     if interrupted {
         return Err(Interrupted.into());
     }
-    let refused: Vec<String> = items
-        .iter()
-        .filter_map(|i| match &i.state {
-            UploadState::Failed { reason } => Some(format!("{}: {reason}", i.display_name)),
-            UploadState::Cancelled => Some(format!("{}: cancelled", i.display_name)),
-            _ => None,
-        })
-        .collect();
+    let refused = refused_lines(items);
     if !refused.is_empty() {
         bail!("not uploaded: {}", refused.join("; "));
     }
