@@ -7,7 +7,7 @@ use banshitong_server::{ServerConfig, TestServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::client;
+use super::{client, feed_pages, last_cursor, strings_in, values_in};
 
 /// A dev server whose fresh database gets `guides` generated guides. Keep
 /// the directory alive as long as the server.
@@ -35,30 +35,21 @@ pub async fn sync(
     cursor: &str,
     limit: usize,
 ) -> (Vec<Value>, Vec<String>, String, usize) {
-    let (mut upserts, mut deletions, mut cursor, mut pages) =
-        (Vec::new(), Vec::new(), cursor.to_owned(), 0);
-    loop {
-        let response = changes(server, &cursor, limit).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let page: Value = response.json().await.unwrap();
-        pages += 1;
+    let pages = feed_pages(server, "/api/v1/catalog/changes", None, cursor, limit).await;
+    for (i, page) in pages.iter().enumerate() {
         let got =
             page["upserts"].as_array().unwrap().len() + page["deletions"].as_array().unwrap().len();
         assert!(got <= limit);
-        upserts.extend(page["upserts"].as_array().unwrap().iter().cloned());
-        deletions.extend(
-            page["deletions"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c.as_str().unwrap().to_owned()),
-        );
-        cursor = page["next_cursor"].as_str().unwrap().to_owned();
-        if !page["has_more"].as_bool().unwrap() {
-            return (upserts, deletions, cursor, pages);
+        if i + 1 < pages.len() {
+            assert_eq!(got, limit, "a page before the last is full");
         }
-        assert_eq!(got, limit, "a page before the last is full");
     }
+    (
+        values_in(&pages, "upserts"),
+        strings_in(&pages, "deletions"),
+        last_cursor(&pages),
+        pages.len(),
+    )
 }
 
 pub fn codes(guides: &[Value]) -> Vec<String> {

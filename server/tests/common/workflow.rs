@@ -10,7 +10,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use super::applications::{guide_for, held_materials, submission, submit, user, valid_values};
-use super::client;
+use super::{client, feed_pages, last_cursor, strings_in, values_in};
 
 /// A dev server with one guide per item and `heartbeat` between SSE
 /// heartbeats. Keep the directory alive with it.
@@ -124,25 +124,19 @@ pub async fn sync(
     cursor: &str,
     limit: usize,
 ) -> (Vec<Value>, Vec<String>, String) {
-    let (mut applications, mut tombstones, mut cursor) =
-        (Vec::new(), Vec::new(), cursor.to_owned());
-    loop {
-        let response = changes(server, token, &cursor, limit).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let page: Value = response.json().await.unwrap();
-        applications.extend(page["applications"].as_array().unwrap().iter().cloned());
-        tombstones.extend(
-            page["tombstones"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|no| no.as_str().unwrap().to_owned()),
-        );
-        cursor = page["next_cursor"].as_str().unwrap().to_owned();
-        if !page["has_more"].as_bool().unwrap() {
-            return (applications, tombstones, cursor);
-        }
-    }
+    let pages = feed_pages(
+        server,
+        "/api/v1/applications/changes",
+        Some(token),
+        cursor,
+        limit,
+    )
+    .await;
+    (
+        values_in(&pages, "applications"),
+        strings_in(&pages, "tombstones"),
+        last_cursor(&pages),
+    )
 }
 
 /// `POST /api/v1/applications/{no}/supplement` with `key`.
