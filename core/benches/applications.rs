@@ -22,7 +22,7 @@
 
 use std::time::{Duration, Instant};
 
-use banshitong_core::applications::{ApplicationFilter, ApplicationStatus, LiveState};
+use banshitong_core::applications::{ApplicationStatus, LiveState};
 use banshitong_server::TestServer;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
@@ -30,7 +30,7 @@ use tokio::sync::mpsc;
 
 #[path = "../tests/common/mod.rs"]
 mod common;
-use common::applications::{advance_with, live_until, seed};
+use common::applications::{advance_with, held_numbers, live_until, seed};
 
 const PHONE_SYNC: &str = "13900009001";
 const PHONE_LIVE: &str = "13900009002";
@@ -129,13 +129,7 @@ async fn live_latencies(server: &TestServer) -> (Vec<Duration>, Vec<Duration>) {
     applications.sync().await.unwrap();
     applications.set_foreground(true);
     live_until(&applications, |s| *s == LiveState::Live).await;
-    let numbers: Vec<String> = applications
-        .list(ApplicationFilter::All)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.application_no)
-        .collect();
+    let numbers = held_numbers(&applications).await;
     assert_eq!(numbers.len(), ADVANCED);
 
     let mut latencies = Vec::new();

@@ -86,14 +86,7 @@ async fn not_accepted_refused_and_courier_paths_and_the_illegal_steps() {
     let c = citizen(&server, &server.base_url(), "13900010002").await;
     seed(&server, &c.user_id, 3, 1, None).await;
     c.apps.sync().await.unwrap();
-    let numbers: Vec<String> = c
-        .apps
-        .list(ApplicationFilter::All)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.application_no)
-        .collect();
+    let numbers = held_numbers(&c.apps).await;
     let [not_accepted, refused, courier] = &numbers[..] else {
         panic!("three applications")
     };

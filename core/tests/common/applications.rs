@@ -142,6 +142,16 @@ pub async fn archive(server: &TestServer, no: &str) {
     assert!(response.status().is_success());
 }
 
+/// The numbers of every application held on this device, in list order.
+pub async fn held_numbers(apps: &Applications) -> Vec<String> {
+    apps.list(ApplicationFilter::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.application_no)
+        .collect()
+}
+
 /// The push data messages the platform would have sent to `user_id`.
 pub async fn push_outbox(server: &TestServer, user_id: &str) -> Vec<HashMap<String, String>> {
     let body = super::dev_get(server, "push-outbox", &[("user_id", user_id)]).await;
