@@ -110,10 +110,12 @@ pub(crate) async fn apply(shared: &Shared, batch: Batch) -> Result<Applied> {
     };
     let mut events: Vec<ApplicationEvent> = Vec::new();
     for (application_no, replaced) in stored {
+        // The batch is committed: a version that doesn't decode costs its
+        // events, never the watchers' wake-up below.
         if let Some((previous, current)) = replaced {
-            let current = decode(&current, now)?;
-            if let Ok(previous) = decode(&previous, now) {
-                events.extend(derive(&previous, &current));
+            match (decode(&previous, now), decode(&current, now)) {
+                (Ok(previous), Ok(current)) => events.extend(derive(&previous, &current)),
+                _ => tracing::warn!("a stored application version doesn't decode; no events"),
             }
         }
         applied.changed.push(application_no);
