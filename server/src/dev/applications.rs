@@ -17,6 +17,7 @@ use crate::applications::store::{self, Listed};
 use crate::applications::view::{self, Application};
 use crate::applications::workflow::{self, Action, Status};
 use crate::extract::ApiQuery;
+use crate::feed_cursor::Cursor;
 use crate::problem::{Problem, ProblemKind};
 use crate::state::AppState;
 
@@ -181,7 +182,7 @@ pub(crate) async fn compact(State(state): State<AppState>) -> Result<Json<Compac
     let now = state.clock.now_ms();
     let horizon = state.db.call(move |conn| feed::compact(conn, now)).await?;
     Ok(Json(Compacted {
-        horizon_cursor: format!("c{horizon}"),
+        horizon_cursor: Cursor::Since(horizon).format(),
     }))
 }
 
