@@ -11,8 +11,8 @@ use std::time::Duration;
 use banshitong_server::TestServer;
 use common::applications::licences;
 use common::workflow::{
-    Applicant, advance, advance_raw, answer, applicant, application, get, push_outbox,
-    start_with_heartbeat, submit_one, uuid_like, withdraw,
+    Applicant, advance, advance_raw, answer, applicant, application, get, get_if_changed,
+    push_outbox, start_with_heartbeat, submit_one, uuid_like, withdraw,
 };
 use common::{assert_problem, client};
 use reqwest::{StatusCode, header};
@@ -498,22 +498,10 @@ async fn the_etag_is_the_change_seq() {
         .to_owned();
     let body: Value = response.json().await.unwrap();
     assert_eq!(etag, format!("\"{}\"", body["change_seq"]));
-    let cached = client()
-        .get(format!("{}/api/v1/applications/{no}", server.base_url()))
-        .bearer_auth(&me.token)
-        .header(header::IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let cached = get_if_changed(&server, &me.token, &no, &etag).await;
     assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
     advance(&server, &no, None).await;
-    let changed = client()
-        .get(format!("{}/api/v1/applications/{no}", server.base_url()))
-        .bearer_auth(&me.token)
-        .header(header::IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let changed = get_if_changed(&server, &me.token, &no, &etag).await;
     assert_eq!(changed.status(), StatusCode::OK);
     assert_ne!(changed.headers()[header::ETAG].to_str().unwrap(), etag);
 }

@@ -100,6 +100,17 @@ pub async fn get(server: &TestServer, token: &str, no: &str) -> Response {
         .unwrap()
 }
 
+/// `GET /api/v1/applications/{no}` with `If-None-Match: etag`.
+pub async fn get_if_changed(server: &TestServer, token: &str, no: &str, etag: &str) -> Response {
+    client()
+        .get(format!("{}/api/v1/applications/{no}", server.base_url()))
+        .bearer_auth(token)
+        .header(reqwest::header::IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .unwrap()
+}
+
 pub async fn application(server: &TestServer, token: &str, no: &str) -> Value {
     let response = get(server, token, no).await;
     assert_eq!(response.status(), StatusCode::OK);
