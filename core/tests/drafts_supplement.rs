@@ -320,11 +320,10 @@ async fn an_answer_lost_on_the_way_back_is_one_answer_after_a_restart() {
         drafts.submit(draft.id.clone()).await.unwrap(),
         SubmitOutcome::Queued
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while on_platform(&server, &t, &no).await["status"] != "under_review" {
-        assert!(Instant::now() < deadline, "the answer reached the platform");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually("the answer reached the platform", async || {
+        on_platform(&server, &t, &no).await["status"] == "under_review"
+    })
+    .await;
     assert_eq!(
         drafts.open(draft.id.clone()).await.unwrap().state,
         DraftState::Submitting

@@ -78,6 +78,15 @@ pub async fn inject_fault(
     assert!(response.status().is_success(), "fault injection accepted");
 }
 
+/// Polls `done` until it holds; fails the test naming `what` after 10 s.
+pub async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !done().await {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// `GET /dev/{path}?{query}` on the dev server, as JSON.
 pub async fn dev_get(server: &TestServer, path: &str, query: &[(&str, &str)]) -> serde_json::Value {
     reqwest::Client::new()
