@@ -59,11 +59,9 @@ pub(crate) async fn changes(
             let Some(start) = cursor.start(latest, horizon) else {
                 return Ok(None);
             };
-            let (changes, has_more) =
-                feed::changes_after(conn, &bearer.user_id, start.after, limit)?;
-            let page_end = changes.last().map_or(start.after, Change::seq);
-            let next = Cursor::after_page(start, has_more, page_end, latest);
-            Ok(Some((changes, has_more, next.format())))
+            let page = feed::changes_after(conn, &bearer.user_id, start.after, limit)?;
+            let next = Cursor::after_page(start, page.has_more, page.last_read, latest);
+            Ok(Some((page.changes, page.has_more, next.format())))
         })
         .await?
         .ok_or_else(cursor_expired)?;

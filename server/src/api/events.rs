@@ -111,19 +111,23 @@ fn change_event(change: &Change) -> Event {
 
 impl Live {
     /// Queues the user's changes after the last one sent.
+    ///
+    /// Moves to the last row each page read, not the last change it
+    /// returned, so a page whose rows were all skipped still advances; and
+    /// stops on a page that didn't move forward, so it can't spin.
     async fn read_changes(&mut self) -> Result<(), crate::db::DbError> {
         loop {
             let (user_id, after) = (self.user_id.clone(), self.last_sent);
-            let (changes, has_more) = self
+            let page = self
                 .state
                 .db
                 .call(move |conn| feed::changes_after(conn, &user_id, after, PAGE))
                 .await?;
-            for change in &changes {
-                self.last_sent = self.last_sent.max(change.seq());
+            for change in &page.changes {
                 self.pending.push_back(change_event(change));
             }
-            if !has_more {
+            self.last_sent = self.last_sent.max(page.last_read);
+            if !page.has_more || self.last_sent <= after {
                 return Ok(());
             }
         }

@@ -61,14 +61,27 @@ impl Change {
     }
 }
 
+/// One page of a user's changes.
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub(crate) changes: Vec<Change>,
+    /// The sequence number of the last row this page read, whether or not
+    /// it became a change (`after` when it read none). The next page starts
+    /// here, so a reader always moves forward even when every row of a page
+    /// was skipped.
+    pub(crate) last_read: i64,
+    /// More changes follow `last_read`.
+    pub(crate) has_more: bool,
+}
+
 /// `user_id`'s changes after `after`, in sequence order, each number once
-/// (its latest state), at most `limit`; plus whether more follow.
+/// (its latest state), at most `limit` rows read.
 pub(crate) fn changes_after(
     conn: &Connection,
     user_id: &str,
     after: i64,
     limit: usize,
-) -> rusqlite::Result<(Vec<Change>, bool)> {
+) -> rusqlite::Result<Page> {
     let fetch = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
     let rows: Vec<(i64, String, bool)> = conn
         .prepare_cached(
@@ -85,7 +98,9 @@ pub(crate) fn changes_after(
         .collect::<rusqlite::Result<_>>()?;
     let has_more = rows.len() > limit;
     let mut changes = Vec::with_capacity(rows.len().min(limit));
+    let mut last_read = after;
     for (seq, number, tombstone) in rows.into_iter().take(limit) {
+        last_read = last_read.max(seq);
         if tombstone {
             changes.push(Change::Tombstone {
                 application_no: number,
@@ -97,7 +112,13 @@ pub(crate) fn changes_after(
             )?)));
         }
     }
-    Ok((changes, has_more))
+    Ok(Page {
+        changes,
+        last_read,
+        // A page that read nothing can't have more after it (only a zero
+        // `limit` gets here), so a reader never spins on it.
+        has_more: has_more && last_read > after,
+    })
 }
 
 /// Takes application `number` out of its owner's list: archived, with a
@@ -134,4 +155,50 @@ pub(crate) fn compact(conn: &mut Connection, now_ms: i64) -> rusqlite::Result<i6
     let (last, _) = bounds(&tx)?;
     tx.commit()?;
     Ok(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::open_in_memory;
+
+    /// Tombstones written straight into the table (the foreign keys off:
+    /// paging doesn't need the users and applications behind them).
+    fn with_tombstones(seqs: &[i64]) -> Connection {
+        let conn = open_in_memory();
+        conn.pragma_update(None, "foreign_keys", false).unwrap();
+        for seq in seqs {
+            conn.execute(
+                "INSERT INTO application_tombstones \
+                 (application_no, user_id, change_seq, removed_at_ms) VALUES (?1, 'u', ?2, 0)",
+                params![format!("A{seq}"), seq],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn pages_move_forward_to_the_last_row_read() {
+        let conn = with_tombstones(&[3, 5, 9]);
+        let first = changes_after(&conn, "u", 0, 2).unwrap();
+        assert_eq!(first.changes.len(), 2);
+        assert_eq!(first.last_read, 5);
+        assert!(first.has_more);
+        let second = changes_after(&conn, "u", first.last_read, 2).unwrap();
+        assert_eq!(second.last_read, 9);
+        assert!(!second.has_more);
+        let empty = changes_after(&conn, "u", second.last_read, 2).unwrap();
+        assert!(empty.changes.is_empty());
+        assert_eq!(empty.last_read, 9);
+        assert!(!empty.has_more);
+    }
+
+    #[test]
+    fn a_page_that_reads_nothing_never_says_more() {
+        let conn = with_tombstones(&[1, 2]);
+        let page = changes_after(&conn, "u", 0, 0).unwrap();
+        assert_eq!(page.last_read, 0);
+        assert!(!page.has_more, "a reader would loop on this page forever");
+    }
 }
