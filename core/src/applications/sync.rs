@@ -7,7 +7,9 @@
 //! a cursor (first sync, or 410 because the cursor is older than the
 //! platform's horizon) the sync is a full pass: rows the pass did not
 //! return are dropped when it ends (archived on the platform, or removed
-//! while this device was away for long).
+//! while this device was away for long). A cursor that keeps expiring
+//! under the pass restarts it a few times at most, then the sync gives up
+//! with "try again later" ([`Error::Unavailable`]).
 
 use super::api::{self, Changes};
 use super::events::derive;
@@ -140,6 +142,29 @@ pub(crate) async fn full_resync(shared: &Shared) -> Result<ApplicationSyncReport
     read_feed(shared, true).await
 }
 
+/// Full passes one sync starts again after its cursor expired, before it
+/// gives up: a feed compacted again and again under a pass would otherwise
+/// keep it reading forever.
+const MAX_RESTARTS: u32 = 3;
+
+/// The cursor kept expiring. `Unavailable` (not `Conflict` or `Server`)
+/// because what helps is the same as for a busy platform: try again later.
+/// It counts as a network error, so the background run and the start-up
+/// sync keep what they have and catch up on their next run; the pages
+/// already stored stay, and the next sync starts from the stored cursor
+/// (a fresh pass, should that one have expired too).
+fn feed_keeps_moving(attempts: u32) -> Error {
+    tracing::warn!(
+        attempts,
+        "the application change feed kept expiring; giving up for now"
+    );
+    Error::Unavailable {
+        status: 410,
+        attempts,
+        retry_after: None,
+    }
+}
+
 async fn read_feed(shared: &Shared, from_start: bool) -> Result<ApplicationSyncReport> {
     let _one_at_a_time = shared.sync_lock.lock().await;
     let mut report = ApplicationSyncReport::default();
@@ -148,10 +173,15 @@ async fn read_feed(shared: &Shared, from_start: bool) -> Result<ApplicationSyncR
         state = shared.db.call(|c| store::begin_full_pass(c)).await?;
     }
     report.full_resync = state.full_pass_open;
+    let mut restarts = 0;
     loop {
         let page = match api::changes(&shared.session, state.cursor.as_deref()).await? {
             Changes::Page(page) => page,
             Changes::CursorExpired if state.cursor.is_some() => {
+                restarts += 1;
+                if restarts > MAX_RESTARTS {
+                    return Err(feed_keeps_moving(restarts));
+                }
                 tracing::info!("application cursor expired; resyncing in full");
                 state = shared.db.call(|c| store::begin_full_pass(c)).await?;
                 report.full_resync = true;
