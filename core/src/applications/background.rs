@@ -3,6 +3,16 @@
 //! supplement answers), the material uploads and the application sync run
 //! side by side, each stopped by the same deadline, so the run returns
 //! within its budget and leaves the rest queued for the next one.
+//!
+//! A failed application sync doesn't throw away what the rest of the run
+//! did. The report says `applications_synced: false`, which is how a
+//! scheduler knows the applications still need a run (retry, or let the
+//! next periodic run catch up); the run returns the sync's error only when
+//! nothing else moved (no upload finished, the outbox no shorter), since
+//! then the error is all there is to say and its kind tells the caller
+//! whether a retry can help (`SessionExpired` needs the user, not a retry).
+//! The report keeps its shape: it crosses to Kotlin and Swift, and the
+//! existing flag already carries "the sync didn't finish".
 
 use std::time::Duration;
 
@@ -20,6 +30,7 @@ pub(crate) async fn run(shared: &Shared, budget: Duration) -> Result<BackgroundS
     if !shared.speaks_for_user() {
         return Err(Error::Unauthorized);
     }
+    let outbox_before = shared.drafts.outbox_status().await?.pending;
     let deadline = Instant::now() + budget.saturating_sub(MARGIN);
     let work_budget = budget.saturating_sub(MARGIN);
     let outbox = async {
@@ -45,6 +56,7 @@ pub(crate) async fn run(shared: &Shared, budget: Duration) -> Result<BackgroundS
         stopped_by_deadline: uploads.stopped_by_deadline,
         ..BackgroundSyncReport::default()
     };
+    report.outbox_pending = shared.drafts.outbox_status().await?.pending;
     match applications {
         Ok(Ok(synced)) => {
             report.applications_synced = true;
@@ -55,10 +67,17 @@ pub(crate) async fn run(shared: &Shared, budget: Duration) -> Result<BackgroundS
         Ok(Err(e)) if e.is_network() => {
             tracing::info!(error = %e, "background application sync could not reach the platform");
         }
-        Ok(Err(e)) => return Err(e),
+        Ok(Err(e)) => {
+            let other_work_done =
+                report.uploads_finished > 0 || report.outbox_pending < outbox_before;
+            if !other_work_done {
+                return Err(e);
+            }
+            // `applications_synced` stays false: the scheduler runs again.
+            tracing::warn!(error = %e, "background application sync failed; keeping the rest of the run");
+        }
         Err(_) => report.stopped_by_deadline = true,
     }
-    report.outbox_pending = shared.drafts.outbox_status().await?.pending;
     if report.outbox_pending > 0 && Instant::now() >= deadline {
         report.stopped_by_deadline = true;
     }

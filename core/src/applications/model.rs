@@ -438,7 +438,9 @@ pub enum SupplementOutcome {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct BackgroundSyncReport {
-    /// Whether the application sync finished.
+    /// Whether the application sync finished. False when it couldn't reach
+    /// the platform, ran out of budget or failed while the rest of the run
+    /// did work: the applications need another run.
     pub applications_synced: bool,
     pub applications_changed: u32,
     pub applications_removed: u32,
