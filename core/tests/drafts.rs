@@ -8,7 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use banshitong_core::Client;
-use banshitong_core::drafts::{Draft, DraftState, Drafts, SubmitOutcome};
+use banshitong_core::drafts::{Draft, DraftState, SubmitOutcome};
 use banshitong_forms::FieldKind;
 use common::proxy::{Mode, Proxy};
 use common::*;
@@ -22,21 +22,6 @@ async fn applications_on_server(server: &banshitong_server::TestServer) -> u64 {
         .await
         .unwrap();
     body["count"].as_u64().unwrap()
-}
-
-/// Waits until the draft leaves the outbox.
-async fn settled(drafts: &Drafts, id: &str) -> Draft {
-    let mut watch = drafts.watch_draft(id.to_owned());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let draft = tokio::time::timeout_at(deadline.into(), watch.next())
-            .await
-            .expect("the outbox delivers in time")
-            .unwrap();
-        if draft.state != DraftState::Submitting {
-            return draft;
-        }
-    }
 }
 
 async fn signed_in_client(server: &banshitong_server::TestServer, base: &str) -> TestClient {

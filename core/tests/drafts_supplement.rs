@@ -27,21 +27,6 @@ use serde_json::{Value, json};
 
 const PHONE: &str = "13900005555";
 
-/// Waits until the draft leaves the outbox.
-async fn settled(drafts: &Drafts, id: &str) -> Draft {
-    let mut watch = drafts.watch_draft(id.to_owned());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let draft = tokio::time::timeout_at(deadline.into(), watch.next())
-            .await
-            .expect("the outbox delivers in time")
-            .unwrap();
-        if draft.state != DraftState::Submitting {
-            return draft;
-        }
-    }
-}
-
 /// A signed-in phone (talking to `api`) with one submitted application:
 /// its number.
 async fn applicant_with_application(server: &TestServer, api: &str) -> (TestClient, String) {

@@ -17,6 +17,24 @@ pub mod materials;
 pub mod photos;
 pub mod proxy;
 
+/// Waits until the draft leaves the outbox.
+pub async fn settled(
+    drafts: &banshitong_core::drafts::Drafts,
+    id: &str,
+) -> banshitong_core::drafts::Draft {
+    let mut watch = drafts.watch_draft(id.to_owned());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let draft = tokio::time::timeout_at(deadline, watch.next())
+            .await
+            .expect("the outbox delivers in time")
+            .unwrap();
+        if draft.state != banshitong_core::drafts::DraftState::Submitting {
+            return draft;
+        }
+    }
+}
+
 pub async fn dev_server() -> TestServer {
     TestServer::start_in_temp_dir(true)
         .await
