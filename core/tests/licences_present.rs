@@ -49,7 +49,9 @@ async fn synced_licences_present_offline_and_verify_in_both_suites() {
             .unwrap();
         assert!(shown.qr_text.starts_with("BST1:"));
         assert_eq!(shown.expires_at_ms - shown.issued_at_ms, 30_000);
-        assert!(QrMatrix::encode(&shown.qr_text).unwrap().version <= 25);
+        // The reference server's names are two or three characters, so an
+        // SM2 ID card with a three-character name can reach version 26.
+        assert!(QrMatrix::encode(&shown.qr_text).unwrap().version <= 26);
 
         let (verifier, _dir) = verifier_client(&api);
         let verdict = verifier.verifier().verify(&shown.qr_text).await.unwrap();
